@@ -1,0 +1,46 @@
+"""Command line: ``python -m analysis COMMAND``; bad input exits 2 with a message, no traceback."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from analysis.errors import InputError
+
+# Each module defines ``register(subparsers)``, which adds its command and sets ``func``.
+COMMAND_MODULES = (
+    "analysis.validation",
+    "analysis.report",
+)
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every command's sub-parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description=(
+            "Sourced figures, checks, charts and client-record tables for HHS OTIP's "
+            "Trafficking Victim Assistance Program (TVAP)."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except InputError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,51 @@
+"""The ``validate`` command: schema and reconciliation checks of a data directory."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis import catalog, checks
+from analysis.errors import DataError
+from analysis.paths import data_dir
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``validate`` to the command line."""
+    parser = commands.add_parser(
+        "validate",
+        help="check the data directory's schema and reconciliation rules",
+        description=(
+            "Check every table against its schema (types, statuses, known source ids, no "
+            "duplicate figures) and every rule in checks/*.yml (parts sum to totals, derived "
+            "figures match their inputs, recorded discrepancies still hold). Exits 0 when all "
+            "hold, 2 otherwise, naming the rule, the figures, their values and sources."
+        ),
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data directory (default: $ANALYSIS_DATA_DIR, else the repository's data/)",
+    )
+    parser.set_defaults(func=run)
+
+
+def validate(data_dir: str | None = None) -> list[checks.Result]:
+    """Load and check a data directory; raise ``DataError`` naming every failed rule."""
+    cat = catalog.load(data_dir)
+    results = checks.run(cat)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise DataError(
+            [r.message for r in failed],
+            heading=f"{cat.data_dir}: {len(failed)} of {len(results)} check(s) failed",
+        )
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print what was checked; failures raise ``DataError`` (exit status 2)."""
+    results = validate(args.data)
+    print(f"{data_dir(args.data)}: schema ok; {len(results)} check(s) hold")
+    for result in results:
+        print(f"  ok  {result.message}")
+    return 0
