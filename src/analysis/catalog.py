@@ -109,6 +109,7 @@ def load(data_dir: str | Path | None = None) -> Catalog:
         problems.append(f"{root / 'schema'}: no schema for the 'figures' table")
     else:
         _check_figures(catalog.tables["figures"], root, problems)
+        _check_figure_references(catalog, problems)
     if problems:
         raise DataError(problems, heading=f"{root}: the data do not match their schema")
     _compute_derived(catalog)
@@ -188,8 +189,9 @@ def _load_table(
     if not paths:
         problems.append(f"{root / schema.files}: no files for table {schema.name!r}")
     for path in paths:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        frame = frame.apply(lambda s: s.str.strip())
+        frame = _read_csv(path, problems)
+        if frame is None:
+            continue
         frame[FILE] = str(path.relative_to(root))
         frame[ROW] = range(2, len(frame) + 2)
         _check_columns(frame, path, schema, problems)
@@ -203,6 +205,18 @@ def _load_table(
             table[column.name] = _convert(table, column, source_ids, problems)
     _check_key(table, schema, problems)
     return table
+
+
+def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: not UTF-8 text (byte {exc.start})")
+        return None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        problems.append(f"{path}: not a well-formed CSV table ({exc})")
+        return None
+    return frame.apply(lambda s: s.str.strip())
 
 
 def _check_columns(frame: pd.DataFrame, path: Path, schema: TableSchema, problems: list[str]):
@@ -308,6 +322,20 @@ def _check_figures(figures: pd.DataFrame, root: Path, problems: list[str]) -> No
                     f"{where}, column formula: only derived figures have a formula "
                     f"(status is {fig['status']!r})"
                 )
+
+
+def _check_figure_references(catalog: Catalog, problems: list[str]) -> None:
+    """Every column of type ``figure`` names an existing figure_id."""
+    ids = set(catalog.tables["figures"]["figure_id"].dropna())
+    for schema in catalog.schemas.values():
+        table = catalog.tables[schema.name]
+        for column in (c for c in schema.columns if c.type == "figure" and c.name in table):
+            for value, file, row in zip(table[column.name], table[FILE], table[ROW], strict=True):
+                if value is not None and value not in ids:
+                    problems.append(
+                        f"{file}, row {row}, column {column.name}: {value!r} is not a figure_id "
+                        "in published/"
+                    )
 
 
 def _compute_derived(catalog: Catalog) -> None:
