@@ -292,7 +292,8 @@ def _check_key(table: pd.DataFrame, schema: TableSchema, problems: list[str]) ->
     duplicated = table[table.duplicated(subset=key, keep=False)]
     for values, group in duplicated.groupby(key, sort=True):
         rows = ", ".join(f"{f} row {r}" for f, r in zip(group[FILE], group[ROW], strict=True))
-        problems.append(f"table {schema.name}: duplicate {'/'.join(key)} {values!r} at {rows}")
+        shown = "/".join(str(v) for v in values)
+        problems.append(f"table {schema.name}: duplicate {'/'.join(key)} '{shown}' at {rows}")
 
 
 def _check_figures(figures: pd.DataFrame, root: Path, problems: list[str]) -> None:

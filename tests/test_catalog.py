@@ -1,0 +1,106 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import catalog as catalog_module
+from analysis.catalog import STATUSES
+from analysis.errors import DataError
+from tests.conftest import set_figure
+
+
+def test_every_source_of_the_register_has_an_entry(catalog):
+    register = Path(__file__).parents[2] / "shared" / "sources" / "FACTS.md"
+    expected = {f"S{n:02d}" for n in range(1, 19)}
+    assert expected <= set(catalog.sources.index)
+    if register.exists():
+        import re
+
+        assert set(re.findall(r"^## (S\d\d) ", register.read_text(), re.M)) <= set(
+            catalog.sources.index
+        )
+
+
+def test_every_figure_is_sourced_and_has_an_allowed_status(catalog):
+    figures = catalog.figures
+    assert len(figures) > 0
+    assert set(figures["status"]) <= set(STATUSES)
+    for ids in figures["source_id"]:
+        assert all(i.strip() in catalog.sources.index for i in ids.split(";"))
+    assert figures["quote"].map(bool).all()
+
+
+def test_derived_figures_are_computed_from_their_inputs(catalog):
+    share = catalog.value("s01_victims_share_pct")
+    assert share == pytest.approx(catalog.value("s01_victims") / catalog.value("s01_clients") * 100)
+
+
+def test_derived_figures_follow_a_corrected_input(data_copy):
+    set_figure(data_copy, "s01_victims", "7000")
+    set_figure(data_copy, "s01_clients", "9487")
+    corrected = catalog_module.load(data_copy)
+    assert corrected.value("s01_victims_share_pct") == pytest.approx(7000 / 9487 * 100)
+
+
+def test_environment_variable_selects_the_data_directory(data_copy, monkeypatch):
+    set_figure(data_copy, "s01_clients", "9999")
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(data_copy))
+    assert catalog_module.load().value("s01_clients") == 9999
+
+
+def _problems(data_dir) -> str:
+    with pytest.raises(DataError) as info:
+        catalog_module.load(data_dir)
+    return info.value.render()
+
+
+def test_schema_problems_name_file_row_column_and_value(data_copy):
+    set_figure(data_copy, "s01_victims", "6,665")
+    message = _problems(data_copy)
+    assert "published/tvap_fact_sheet.csv, row 3, column value: '6,665' is not a number" in message
+
+
+def test_unknown_status_and_source_are_reported_together(data_copy):
+    path = data_copy / "published" / "tvap_fact_sheet.csv"
+    text = path.read_text()
+    text = text.replace('S01,"(6,665 victims', 'S99,"(6,665 victims', 1)
+    text = text.replace(",published,,\ns01_family", ",official,,\ns01_family", 1)
+    path.write_text(text)
+    message = _problems(data_copy)
+    assert "column source_id: 'S99' is not a known source id (unknown: S99)" in message
+    assert "column status: 'official' is not one of published" in message
+
+
+def test_duplicate_figure_ids_are_reported(data_copy):
+    path = data_copy / "published" / "tvap_fact_sheet.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n")
+    assert "duplicate figure_id 's01_clients'" in _problems(data_copy)
+
+
+def test_derived_figure_with_stored_value_or_unknown_input_is_reported(data_copy):
+    set_figure(data_copy, "s01_victims_share_pct", "72.8")
+    path = data_copy / "published" / "tvap_fact_sheet.csv"
+    path.write_text(
+        path.read_text().replace("s01_family_members / s01_clients", "s01_kin / s01_clients")
+    )
+    message = _problems(data_copy)
+    assert "column value: 72.8 given for a derived figure" in message
+    assert "refers to unknown figure(s) s01_kin" in message
+
+
+def test_malformed_csv_is_reported_not_raised(data_copy):
+    path = data_copy / "published" / "tvap_fact_sheet.csv"
+    path.write_text(path.read_text() + 'x,"unterminated\n')
+    assert "tvap_fact_sheet.csv" in _problems(data_copy)
+
+
+def test_source_entries_need_their_fields(data_copy):
+    path = data_copy / "sources.yml"
+    sources = yaml.safe_load(path.read_text())
+    sources[0].pop("publisher")
+    sources[1]["kind"] = "tertiary"
+    path.write_text(yaml.safe_dump(sources))
+    message = _problems(data_copy)
+    assert "source 1: missing publisher" in message
+    assert "source 2: kind 'tertiary' is not one of" in message

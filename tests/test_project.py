@@ -1,0 +1,30 @@
+"""The project's own set-up files stay in step."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_environment_yml_installs_the_pip_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-r requirements.lock" in pip_section
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python == "python=3.11"
+
+
+def test_lock_pins_every_package_exactly():
+    lines = [
+        line
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines and all("==" in line for line in lines)
+    names = {line.split("==")[0].lower() for line in lines}
+    assert {"pandas", "matplotlib", "seaborn", "jupyterlab", "nbval"} <= names
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
