@@ -130,6 +130,23 @@ def test_count_of_rows_and_distinct_values(tmp_path):
     assert not result.passed and "distinct grantee of awards where all rows = 2" in result.message
 
 
+def test_aggregate_compares_a_column_with_a_figure(tmp_path):
+    every = {
+        "kind": "aggregate",
+        "table": "awards",
+        "where": {"cohort": 1},
+        "column": "first",
+        "how": "all",
+        "expected": 2012,
+    }
+    assert outcome(tmp_path / "1", every).passed
+    latest = {**every, "where": None, "how": "max", "expected": 2016}
+    assert outcome(tmp_path / "2", latest).passed
+    result = outcome(tmp_path / "3", {**every, "where": None})
+    assert not result.passed and "other values: 2,016" in result.message
+    assert not outcome(tmp_path / "4", {**every, "how": "median"}).passed
+
+
 def test_order_names_the_backwards_row(tmp_path):
     root = make_data(
         tmp_path,

@@ -10,6 +10,8 @@ Rule kinds (each rule has ``id``, ``kind`` and ``description``):
                  the sum of ``parts`` must equal the recorded ``gap`` within ``tolerance``.
 ``count``        rows (or ``distinct`` values of a column) of ``table`` matching ``where``
                  equal ``expected`` (a figure id or a number).
+``aggregate``    ``how`` (min, max, sum, nunique, or ``all`` = every value) of ``column`` over
+                 the rows of ``table`` matching ``where`` equals ``expected`` (figure id or number).
 ``order``        in ``table``, column ``first`` is never greater than column ``last``.
 """
 
@@ -126,7 +128,8 @@ def _result(rule: dict[str, Any], passed: bool, message: str, **extra: Any) -> R
 
 def _show(catalog: Catalog, fid: str) -> str:
     fig = catalog.figure(fid)
-    return f"{fid} = {_fmt(fig['value'])} ({fig['source_id']}, {fig['status']})"
+    value = f"{fig['value']:.0f}" if fig["unit"] == "fiscal year" else _fmt(fig["value"])
+    return f"{fid} = {value} ({fig['source_id']}, {fig['status']})"
 
 
 def _fmt(value: float) -> str:
@@ -206,20 +209,34 @@ def _gap(rule: dict[str, Any], catalog: Catalog) -> Result:
     return _result(rule, ok, f"{verdict}: {shown}", figures=(total, *parts), difference=gap)
 
 
-def _count(rule: dict[str, Any], catalog: Catalog) -> Result:
+def _rows(rule: dict[str, Any], catalog: Catalog) -> pd.DataFrame:
+    """Return the rows of the rule's table that match its ``where``."""
     table = catalog.table(rule["table"])
     for column, wanted in (rule.get("where") or {}).items():
         allowed = [str(w) for w in (wanted if isinstance(wanted, list) else [wanted])]
         table = table[table[column].astype(str).isin(allowed)]
-    distinct = rule.get("distinct")
-    counted = int(table[distinct].nunique()) if distinct else len(table)
+    return table
+
+
+def _expected(rule: dict[str, Any], catalog: Catalog) -> tuple[float, str] | None:
+    """Return the rule's expected value and how to show it, or None if its figure is missing."""
     expected = rule["expected"]
     if isinstance(expected, str):
         if _require(catalog, [expected]):
-            return _result(rule, False, f"figure {expected} missing")
-        target, shown = catalog.value(expected), _show(catalog, expected)
-    else:
-        target, shown = float(expected), f"{expected} (stated in the rule)"
+            return None
+        return catalog.value(expected), _show(catalog, expected)
+    return float(expected), f"{expected} (stated in the rule)"
+
+
+def _count(rule: dict[str, Any], catalog: Catalog) -> Result:
+    table = _rows(rule, catalog)
+    distinct = rule.get("distinct")
+    counted = int(table[distinct].nunique()) if distinct else len(table)
+    expected = rule["expected"]
+    found = _expected(rule, catalog)
+    if found is None:
+        return _result(rule, False, f"figure {expected} missing")
+    target, shown = found
     what = f"distinct {distinct}" if distinct else "rows"
     ok = counted == target
     where = rule.get("where") or "all rows"
@@ -231,6 +248,38 @@ def _count(rule: dict[str, Any], catalog: Catalog) -> Result:
         figures=(expected,) if isinstance(expected, str) else (),
         difference=counted - target,
     )
+
+
+AGGREGATES = ("min", "max", "sum", "nunique", "all")
+
+
+def _aggregate(rule: dict[str, Any], catalog: Catalog) -> Result:
+    table, column, how = _rows(rule, catalog), rule["column"], rule["how"]
+    if how not in AGGREGATES:
+        return _result(rule, False, f"how must be one of {', '.join(AGGREGATES)}, not {how!r}")
+    found = _expected(rule, catalog)
+    if found is None:
+        return _result(rule, False, f"figure {rule['expected']} missing")
+    target, shown = found
+    values = pd.to_numeric(table[column].dropna()) if how != "nunique" else table[column]
+    where = rule.get("where") or "all rows"
+    if table.empty:
+        return _result(rule, False, f"no rows of {rule['table']} where {where}")
+    if how == "all":
+        off = sorted({float(v) for v in values if float(v) != target})
+        ok, got = not off and len(values) == len(table), ", ".join(_fmt(v) for v in off) or "-"
+        text = (
+            f"every {column} of {rule['table']} where {where} equals {shown}; other values: {got}"
+        )
+    else:
+        result = float(values.nunique() if how == "nunique" else getattr(values, how)())
+        ok, text = (
+            result == target,
+            f"{how} of {column} of {rule['table']} where {where} = {_fmt(result)}; "
+            f"expected {shown}",
+        )
+    figures = (rule["expected"],) if isinstance(rule["expected"], str) else ()
+    return _result(rule, ok, f"{'holds' if ok else 'does not hold'}: {text}", figures=figures)
 
 
 def _order(rule: dict[str, Any], catalog: Catalog) -> Result:
@@ -252,5 +301,6 @@ KINDS: dict[str, Callable[[dict[str, Any], Catalog], Result]] = {
     "discrepancy": _discrepancy,
     "gap": _gap,
     "count": _count,
+    "aggregate": _aggregate,
     "order": _order,
 }
