@@ -13,6 +13,8 @@ from analysis.errors import InputError
 COMMAND_MODULES = (
     "analysis.validation",
     "analysis.report",
+    "analysis.ppr",
+    "analysis.synthesize",
 )
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2

@@ -1,0 +1,235 @@
+"""Counting client records into the fact-sheet tables and performance-report indicators.
+
+Counting rules (the client-record contract, ``TVAP_RECORDS.md``):
+- Periods are federal fiscal years and fiscal quarters of ``intake_date``.
+- ``entries``: entry rows in the period; ``victims``: distinct persons (grantee, client_id)
+  with an entry in the period; ``family_members``: for each such person, the five family counts
+  summed on that person's latest entry in the period, summed over persons;
+  ``clients`` = ``victims`` + ``family_members``.
+- The Total row counts distinct persons over the whole input by the same rules, so it is not
+  the sum of the rows when a person has entries in several periods.
+- A person's trafficking type, ACF region and eligibility status are those of their latest
+  entry over the whole input.
+- "Latest" is the latest ``intake_date``; two entries of one person on one day are an input
+  error, so ties do not occur in valid input (if they did, the later row of the file wins).
+- Closure outcomes count every case closure (one row of the closures file): a person whose
+  case was reopened and closed again is counted at each closure, as the Case Closure form is
+  completed at each closure. The number of closures is the sum of each question's answers.
+
+Every table is a plain DataFrame: text label columns first, then int64 counts, then a last
+row labelled ``Total``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import fiscal, records, timeline
+
+TOTAL = "Total"
+NO_COHORT = "none"
+UNKNOWN = "unknown"
+CLIENT_COUNTS = ("entries", "victims", "family_members", "clients")
+PERSON_COUNTS = ("victims", "family_members", "clients")
+ACF_REGIONS = tuple(str(r) for r in range(1, 11))
+REGION_LABELS = (*ACF_REGIONS, UNKNOWN)
+
+
+def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return what counting needs from normalized entries, one row per entry, oldest first.
+
+    Columns: person (an int code of (grantee, client_id), not dense), grantee (categorical, as first
+    written, matched case-insensitively), intake_date, fiscal_year, quarter, cohort
+    (categorical text; ``none`` outside every cohort or when ``periods`` is None), family (the
+    five family counts summed), trafficking_type, eligibility_status, acf_region (categorical
+    text ``1``-``10`` or ``unknown``).
+    """
+    years = fiscal.fiscal_year(entries["intake_date"]).astype("int64")
+    region = entries["acf_region"].astype("Int64")
+    region_codes = region.fillna(len(ACF_REGIONS) + 1).astype("int64").to_numpy() - 1
+    prepared = pd.DataFrame(
+        {
+            "person": _persons(entries),
+            "grantee": _grantees(entries["grantee"]),
+            "intake_date": entries["intake_date"].to_numpy(),
+            "fiscal_year": years.to_numpy(),
+            "quarter": fiscal.fiscal_quarter(entries["intake_date"]).astype("int64").to_numpy(),
+            "cohort": _cohorts(years, periods),
+            "family": entries[list(records.FAMILY_COLUMNS)].astype("int64").sum(axis=1).to_numpy(),
+            "trafficking_type": _categorical(
+                entries["trafficking_type"], records.TRAFFICKING_TYPES
+            ),
+            "eligibility_status": _categorical(
+                entries["eligibility_status"], records.ELIGIBILITY_STATUSES
+            ),
+            "acf_region": pd.Categorical.from_codes(region_codes, categories=REGION_LABELS),
+        }
+    )
+    prepared = prepared.sort_values("intake_date", kind="stable").reset_index(drop=True)
+    prepared["latest"] = ~prepared["person"].duplicated(keep="last").to_numpy()
+    return prepared
+
+
+def _persons(entries: pd.DataFrame) -> np.ndarray:
+    """Return an int code per row for the person (not dense), as ``records.person_key`` says.
+
+    A person is (grantee, client_id), trimmed and case-insensitive; the text is normalized
+    once per distinct value rather than once per row.
+    """
+    grantee = _normalized_codes(entries["grantee"])
+    client = _normalized_codes(entries["client_id"])
+    return grantee * (int(client.max(initial=0)) + 1) + client
+
+
+def _normalized_codes(values: pd.Series) -> np.ndarray:
+    """Return an int code per row, equal for values equal once trimmed and case-folded."""
+    codes, uniques = pd.factorize(values)
+    text = pd.Series(uniques).astype("str").str.strip()
+    folded = text.str.lower()
+    wide = ~text.str.isascii().fillna(True).astype(bool)
+    if wide.any():  # str.lower equals str.casefold on ASCII, and is much faster
+        folded = folded.mask(wide, text[wide].str.casefold())
+    if bool((folded == pd.Series(uniques).astype("str")).all()):
+        return codes.astype("int64")  # already trimmed and folded: the codes are the persons'
+    return pd.factorize(folded)[0].astype("int64")[codes]
+
+
+def _categorical(values: pd.Series, categories: tuple[str, ...]) -> pd.Categorical:
+    """Return ``values`` as a categorical of ``categories`` (other values become missing)."""
+    codes, uniques = pd.factorize(values)
+    positions = pd.Index(categories).get_indexer(pd.Index(uniques, dtype=object))
+    return pd.Categorical.from_codes(positions[codes], categories=categories)
+
+
+def _grantees(grantee: pd.Series) -> pd.Categorical:
+    """Return grantees matched case-insensitively, each shown as first written (trimmed)."""
+    codes, uniques = pd.factorize(grantee)
+    names = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    first = names.groupby(names.str.casefold(), sort=False).transform("first")
+    categories = sorted(first.unique(), key=lambda name: (name.casefold(), name))
+    positions = pd.Index(categories).get_indexer(first)
+    return pd.Categorical.from_codes(positions[codes], categories=categories)
+
+
+def _cohorts(years: pd.Series, periods: pd.DataFrame | None) -> pd.Categorical:
+    """Return the cohort of each fiscal year as text, ``none`` outside every cohort."""
+    unique = pd.Series(years.unique())
+    if periods is None:
+        found = pd.Series(pd.NA, index=unique.index, dtype="Int64")
+        labels = []
+    else:
+        found = timeline.cohort_of(unique, periods)
+        labels = [str(c) for c in sorted(periods["cohort"])]
+    names = dict(zip(unique, found.astype(str).where(found.notna(), NO_COHORT), strict=True))
+    return pd.Categorical(years.map(names), categories=[*labels, NO_COHORT])
+
+
+def _latest(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Return each person's latest entry within each group of ``by`` (rows are oldest first)."""
+    prepared = prepared[["person", *by, "family"]]
+    key = prepared["person"].to_numpy().astype("int64")
+    for column in by:
+        values = prepared[column]
+        codes = values.cat.codes.to_numpy() if values.dtype == "category" else values.to_numpy()
+        codes = codes.astype("int64") - codes.min()
+        key = key * (int(codes.max()) + 1) + codes
+    return prepared[~pd.Series(key).duplicated(keep="last").to_numpy()]
+
+
+def _count(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Return entries, victims, family_members and clients per group of ``by`` (sorted)."""
+    entries = prepared.groupby(by, sort=True, observed=True).size()
+    latest = _latest(prepared, by).groupby(by, sort=True, observed=True)
+    counts = pd.DataFrame(
+        {"entries": entries, "victims": latest.size(), "family_members": latest["family"].sum()}
+    )
+    counts["clients"] = counts["victims"] + counts["family_members"]
+    return counts.astype("int64").reset_index()
+
+
+def totals(prepared: pd.DataFrame) -> dict[str, int]:
+    """Return the Total row: entries, and distinct persons over the whole input."""
+    latest = prepared[prepared["latest"]]
+    victims, family = len(latest), int(latest["family"].sum())
+    return {
+        "entries": len(prepared),
+        "victims": victims,
+        "family_members": family,
+        "clients": victims + family,
+    }
+
+
+def _with_total(table: pd.DataFrame, labels: list[str], total: dict[str, int]) -> pd.DataFrame:
+    """Return ``table`` with its labels as text and a Total row appended."""
+    table = table.copy()
+    for label in labels:
+        table[label] = table[label].astype(str).astype(object)
+    row = {label: "" for label in labels} | {labels[0]: TOTAL} | total
+    counts = [c for c in table.columns if c not in labels]
+    out = pd.concat([table, pd.DataFrame([{c: row[c] for c in table.columns}])], ignore_index=True)
+    return out.astype({c: "int64" for c in counts})
+
+
+def clients_by_fiscal_year(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``fiscal_year,entries,victims,family_members,clients``, years ascending, Total."""
+    return _with_total(_count(prepared, ["fiscal_year"]), ["fiscal_year"], totals(prepared))
+
+
+def clients_by_quarter(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``fiscal_year,quarter,entries,…,clients`` for each quarter with entries, Total."""
+    table = _count(prepared, ["fiscal_year", "quarter"])
+    return _with_total(table, ["fiscal_year", "quarter"], totals(prepared))
+
+
+def clients_by_grantee(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``grantee,victims,family_members,clients`` over the whole input, then Total.
+
+    Grantees are matched case-insensitively (as persons are) and shown as first written.
+    """
+    table = _count(prepared, ["grantee"]).drop(columns=["entries"])
+    total = {k: v for k, v in totals(prepared).items() if k != "entries"}
+    return _with_total(table, ["grantee"], total)
+
+
+def clients_by_cohort(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``cohort,entries,victims,family_members,clients`` by the cohort of each entry.
+
+    An entry's cohort is the timeline cohort whose fiscal years contain its intake; entries
+    outside every cohort are in the row ``none``.
+    """
+    return _with_total(_count(prepared, ["cohort"]), ["cohort"], totals(prepared))
+
+
+def victims_by(prepared: pd.DataFrame, column: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    """Return ``column,victims``: persons by ``column`` of their latest entry, then Total."""
+    latest = prepared[prepared["latest"]]
+    counts = latest[column].value_counts().reindex(list(categories), fill_value=0)
+    table = pd.DataFrame({column: list(categories), "victims": counts.to_numpy()})
+    return _with_total(table, [column], {"victims": len(latest)})
+
+
+def victims_by_trafficking_type(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``trafficking_type,victims``: sex, labor, both, unknown, then Total."""
+    return victims_by(prepared, "trafficking_type", records.TRAFFICKING_TYPES)
+
+
+def victims_by_acf_region(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``acf_region,victims``: ACF regions 1-10, unknown, then Total."""
+    return victims_by(prepared, "acf_region", REGION_LABELS)
+
+
+def victims_by_eligibility_status(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``eligibility_status,victims`` for each status of the contract, then Total."""
+    return victims_by(prepared, "eligibility_status", records.ELIGIBILITY_STATUSES)
+
+
+def closure_outcomes(closures: pd.DataFrame) -> pd.DataFrame:
+    """Return ``question,yes,no,unknown,closures``: answers over every case closure."""
+    rows = []
+    for question in records.CLOSURE_QUESTIONS:
+        answers = closures[question].value_counts().reindex(list(records.YES_NO_UNKNOWN))
+        rows.append({"question": question, **answers.fillna(0).astype("int64").to_dict()})
+    table = pd.DataFrame(rows, columns=["question", *records.YES_NO_UNKNOWN])
+    table["closures"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
+    return table.astype({c: "int64" for c in (*records.YES_NO_UNKNOWN, "closures")})

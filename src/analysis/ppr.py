@@ -1,0 +1,453 @@
+"""The ``ppr`` command: performance-report tables from client records, small counts suppressed.
+
+Reads an entries file (and optionally a closures file) as ``analysis.records`` defines them,
+counts them with ``analysis.indicators``, protects every table with ``analysis.disclosure``
+(jointly, so a cell hidden in one table cannot be worked out from another) and writes CSV
+tables and ``summary.json`` into a fresh output directory.
+
+Output directory rules: the tables are written into a temporary directory beside ``--out`` and
+renamed into place at the end, so bad input or a failure leaves no output directory behind and
+the input files are only read. ``--out`` may be missing, empty, or a previous ``ppr`` output
+(recognized by its ``summary.json`` and holding only ``ppr`` files), which is then replaced; any
+other existing directory is refused, as is an ``--out`` that contains an input file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import catalog, disclosure, indicators, records, timeline
+from analysis.errors import InputError
+
+PRODUCER = "python -m analysis ppr"
+FORMAT_VERSION = 1
+SUMMARY = "summary.json"
+SYNTHETIC_NOTICE = "SYNTHETIC DATA - not real clients"
+UNSUPPRESSED_NOTICE = "NOT FOR PUBLICATION - small counts not suppressed"
+NOTICE_COLUMN = "notice"
+
+CLIENT_COUNTS = indicators.CLIENT_COUNTS
+PERSON_COUNTS = indicators.PERSON_COUNTS
+CLIENTS = disclosure.CLIENTS_RELATION
+ANSWERS = records.YES_NO_UNKNOWN
+
+# name -> (file, how its counts add up)
+TABLES: dict[str, tuple[str, disclosure.Layout]] = {
+    "fiscal_year": (
+        "clients_by_fiscal_year.csv",
+        disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
+    ),
+    "quarter": (
+        "clients_by_quarter.csv",
+        disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
+    ),
+    "grantee": (
+        "clients_by_grantee.csv",
+        disclosure.Layout(PERSON_COUNTS, "grantee", column_relations=(CLIENTS,)),
+    ),
+    "trafficking_type": (
+        "victims_by_trafficking_type.csv",
+        disclosure.Layout(("victims",), "trafficking_type"),
+    ),
+    "cohort": (
+        "clients_by_cohort.csv",
+        disclosure.Layout(CLIENT_COUNTS, "cohort", column_relations=(CLIENTS,)),
+    ),
+    "acf_region": (
+        "victims_by_acf_region.csv",
+        disclosure.Layout(("victims",), "acf_region"),
+    ),
+    "eligibility_status": (
+        "victims_by_eligibility_status.csv",
+        disclosure.Layout(("victims",), "eligibility_status"),
+    ),
+    "closure_outcomes": (
+        "closure_outcomes.csv",
+        disclosure.Layout((*ANSWERS, "closures"), None, column_relations=(("closures", ANSWERS),)),
+    ),
+}
+PERCENT_TABLES = ("acf_region", "eligibility_status")
+# Counted and protected, but kept out of the CSV (the closures count is in summary.json).
+UNWRITTEN_COLUMNS = {"closure_outcomes": ["closures"]}
+OUTPUT_FILES = frozenset({SUMMARY, *(file for file, _ in TABLES.values())})
+
+DESCRIPTION = """\
+Count client records into the TVAP performance-report tables, with small counts hidden.
+
+Input: an entries file (one row per program entry: a new client or a reopened case) and,
+optionally, a closures file (one row per case closure), as CSV (UTF-8), Parquet or XLSX with
+the columns and code lists of the project's client-record contract (see data/README.md,
+"Client records", and notebooks/05-client-records.ipynb). Any problem in the input is listed
+with file, spreadsheet row, column and value; nothing is written and the exit status is 2.
+
+Counting: periods are federal fiscal years (1 October - 30 September, named by the year they
+end) and fiscal quarters (Q1 = October-December) of intake_date. entries = entry rows;
+victims = distinct persons (grantee, client_id); family_members = the family counts on each
+person's latest entry in the period; clients = victims + family_members. The Total row counts
+each person once over the whole input, so it can be less than the sum of the rows.
+A person's trafficking type, ACF region and eligibility status are those of their latest entry.
+
+Output files in DIR:
+  clients_by_fiscal_year.csv       entries, victims, family members, clients per fiscal year
+  clients_by_quarter.csv           the same per fiscal year and quarter (1-4)
+  clients_by_grantee.csv           victims, family members, clients per grantee
+  clients_by_cohort.csv            the same per TVAP cohort of the intake's fiscal year
+  victims_by_trafficking_type.csv  victims by sex / labor / both / unknown
+  victims_by_acf_region.csv        victims by ACF region 1-10 / unknown, with percent
+  victims_by_eligibility_status.csv victims by eligibility status, with percent
+  closure_outcomes.csv             (with --closures) yes / no / unknown answers to the three
+                                   closure questions, counting every case closure
+  summary.json                     totals, input files' row counts and SHA-256 checksums,
+                                   threshold, whether suppressed, whether synthetic
+
+Suppression (on by default): any count from 1 to threshold-1 (1 to 10) is shown as "<11";
+zero is shown. Further cells are hidden where needed so that no hidden count can be worked
+out by subtracting from a total (rows, columns, clients = victims + family members, the
+quarters of a year, the same total in two tables); a percentage of a hidden count, or of a
+hidden total, is shown as "suppressed".
+With --no-suppress every count is shown and every file says NOT FOR PUBLICATION.
+Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
+"""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``ppr`` to the command line."""
+    parser = commands.add_parser(
+        "ppr",
+        help="count client records into performance-report tables (small counts hidden)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--entries", required=True, metavar="FILE", help="entries file")
+    parser.add_argument("--closures", metavar="FILE", help="closures file (optional)")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output directory: new, empty, or a previous ppr output (which is replaced)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=disclosure.DEFAULT_THRESHOLD,
+        metavar="N",
+        help="hide counts from 1 to N-1 (default 11: counts 1-10 are shown as <11)",
+    )
+    parser.add_argument(
+        "--no-suppress",
+        dest="suppress",
+        action="store_false",
+        help="show every count (internal use only: outputs are marked not for publication)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(func=run)
+
+
+def _threshold(text: str) -> int:
+    """Parse ``--threshold``: a whole number of at least 1."""
+    try:
+        return disclosure.check_threshold(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least 1, not {text!r}"
+        ) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
+    progress = _Progress(quiet=args.quiet)
+    out = Path(args.out)
+    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
+    check_out(out, inputs)
+    progress(f"reading entries from {args.entries}")
+    entries = records.read_entries(args.entries)
+    progress(f"  {len(entries):,} entries")
+    closures = None
+    if args.closures:
+        progress(f"reading closures from {args.closures}")
+        closures = records.read_closures(args.closures, entries)
+        progress(f"  {len(closures):,} closures")
+    progress("counting")
+    periods = cohort_periods()
+    tables = count(entries, closures, periods)
+    synthetic = is_synthetic(entries) or (closures is not None and is_synthetic(closures))
+    progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
+    shown = protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
+    notices = notices_for(synthetic=synthetic, suppressed=args.suppress)
+    summary = summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
+    progress(f"writing {len(shown) + 1} files to {out}")
+    write(out, shown, summary, notices)
+    if notices:
+        progress("; ".join(notices))
+    return 0
+
+
+class _Progress:
+    """Progress lines on standard error."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+
+def is_synthetic(frame: pd.DataFrame) -> bool:
+    """Return True when any record is labelled synthetic (so the outputs must say so)."""
+    if records.is_synthetic(frame):
+        return True
+    if records.SYNTHETIC_COLUMN not in frame.columns:
+        return False
+    origin = frame[records.SYNTHETIC_COLUMN].astype(str).str.strip().str.lower()
+    return bool((origin == records.SYNTHETIC_VALUE).any())
+
+
+def count(
+    entries: pd.DataFrame,
+    closures: pd.DataFrame | None = None,
+    periods: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Return every table of counts (ints, with Total rows), keyed by table name.
+
+    ``periods`` are the cohort periods (default: the published timeline's).
+    """
+    periods = cohort_periods() if periods is None else periods
+    prepared = indicators.prepare(entries, periods)
+    tables = {
+        "fiscal_year": indicators.clients_by_fiscal_year(prepared),
+        "quarter": indicators.clients_by_quarter(prepared),
+        "grantee": indicators.clients_by_grantee(prepared),
+        "trafficking_type": indicators.victims_by_trafficking_type(prepared),
+        "cohort": indicators.clients_by_cohort(prepared),
+        "acf_region": indicators.victims_by_acf_region(prepared),
+        "eligibility_status": indicators.victims_by_eligibility_status(prepared),
+    }
+    if closures is not None:
+        tables["closure_outcomes"] = indicators.closure_outcomes(closures)
+    return tables
+
+
+def cohort_periods() -> pd.DataFrame:
+    """Return the published timeline's cohort periods."""
+    return timeline.cohort_periods(catalog.load())
+
+
+def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[list[disclosure.Cell]]:
+    """Return the relations between tables that suppression must respect.
+
+    The same Total shown in several tables; the quarters of a year with that year's row; the
+    fiscal years of a cohort with the cohort's row; the closures count on each question row.
+    """
+    out: list[list[disclosure.Cell]] = []
+
+    def total_cell(name: str, column: str) -> disclosure.Cell:
+        return (name, len(tables[name]) - 1, column)
+
+    for column in CLIENT_COUNTS:
+        holders = [n for n in ("fiscal_year", "quarter", "grantee", "cohort") if n in tables]
+        holders = [n for n in holders if column in tables[n].columns]
+        if column == "victims":
+            holders += ["trafficking_type", "acf_region", "eligibility_status"]
+        cells = [total_cell(name, column) for name in holders]
+        out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
+    years = tables["fiscal_year"]["fiscal_year"].tolist()
+    quarters = tables["quarter"]["fiscal_year"].tolist()
+    cohorts = tables["cohort"]["cohort"].tolist()
+    found = timeline.cohort_of(pd.Series([int(y) for y in years[:-1]], dtype="Int64"), periods)
+    cohort_of_year = {
+        year: indicators.NO_COHORT if pd.isna(c) else str(c)
+        for year, c in zip(years[:-1], found, strict=True)
+    }
+    for column in CLIENT_COUNTS:
+        for row, year in enumerate(years[:-1]):
+            parts = [("quarter", r, column) for r, y in enumerate(quarters[:-1]) if y == year]
+            out.append([*parts, ("fiscal_year", row, column)])
+        for row, cohort in enumerate(cohorts[:-1]):
+            parts = [
+                ("fiscal_year", r, column)
+                for r, y in enumerate(years[:-1])
+                if cohort_of_year[y] == cohort
+            ]
+            out.append([*parts, ("cohort", row, column)])
+    if "closure_outcomes" in tables:
+        rows = range(len(tables["closure_outcomes"]))
+        cells = [("closure_outcomes", r, "closures") for r in rows]
+        out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
+    return out
+
+
+def protect(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    suppress: bool = True,
+    periods: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Return the tables as text, hidden cells shown as ``<threshold>`` (none if not suppress).
+
+    ``periods`` must be those the tables were counted with (default: the published timeline's).
+    """
+    layouts = {name: TABLES[name][1] for name in tables}
+    if suppress:
+        periods = cohort_periods() if periods is None else periods
+        relations = links(tables, periods)
+        masks = disclosure.hidden_masks(tables, layouts, threshold=threshold, links=relations)
+    else:
+        masks = {
+            name: pd.DataFrame(False, index=table.index, columns=list(layouts[name].count_columns))
+            for name, table in tables.items()
+        }
+    shown = {}
+    for name, table in tables.items():
+        text = disclosure.apply(table, masks[name], threshold)
+        if name in PERCENT_TABLES:
+            total_row = len(table) - 1
+            text["percent"] = disclosure.percentages(
+                table["victims"],
+                int(table["victims"].iloc[total_row]),
+                masks[name]["victims"],
+                bool(masks[name]["victims"].iloc[total_row]),
+            ).to_numpy()
+        shown[name] = text
+    return shown
+
+
+def notices_for(*, synthetic: bool, suppressed: bool) -> list[str]:
+    """Return the notices every output must carry (none for real, suppressed output)."""
+    return ([SYNTHETIC_NOTICE] if synthetic else []) + ([] if suppressed else [UNSUPPRESSED_NOTICE])
+
+
+def _cell(value: object) -> int | str:
+    """Return a shown cell for JSON: a number, or the hidden text such as ``<11``."""
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def sha256(path: Path) -> str:
+    """Return the SHA-256 checksum of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def summarize(
+    shown: Mapping[str, pd.DataFrame],
+    inputs: list[Path],
+    threshold: int,
+    suppressed: bool,
+    synthetic: bool,
+    notices: list[str],
+) -> dict:
+    """Return the content of ``summary.json`` (counts as shown in the tables)."""
+    total = shown["fiscal_year"].iloc[-1]
+    totals = {column: _cell(total[column]) for column in CLIENT_COUNTS}
+    files = {"entries": {"file": inputs[0].name, "rows": totals["entries"]}}
+    if "closure_outcomes" in shown:
+        closures = _cell(shown["closure_outcomes"]["closures"].iloc[0])
+        totals["closures"] = closures
+        files["closures"] = {"file": inputs[1].name, "rows": closures}
+    for (role, info), path in zip(files.items(), inputs, strict=True):
+        info["sha256"] = sha256(path)
+        files[role] = info
+    years = shown["fiscal_year"]["fiscal_year"].tolist()[:-1]
+    return {
+        "produced_by": PRODUCER,
+        "format_version": FORMAT_VERSION,
+        "notice": "; ".join(notices),
+        "not_for_publication": not suppressed,
+        "suppressed": suppressed,
+        "threshold": threshold,
+        "synthetic": synthetic,
+        "fiscal_years": [int(y) for y in years],
+        "totals": totals,
+        "inputs": files,
+        "outputs": sorted(TABLES[name][0] for name in shown),
+    }
+
+
+def check_out(out: Path, inputs: list[Path]) -> None:
+    """Refuse an ``--out`` that holds anything but a previous ppr output, or holds an input."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+    resolved = out.resolve()
+    for path in inputs:
+        if resolved in path.resolve().parents:
+            raise InputError(f"--out {out}: holds the input file {path}; choose another directory")
+    if out.is_dir() and any(out.iterdir()) and not is_previous_output(out):
+        raise InputError(
+            f"--out {out}: directory is not empty and is not a previous ppr output; "
+            "choose a new or empty directory"
+        )
+
+
+def is_previous_output(out: Path) -> bool:
+    """Return True if ``out`` holds only files a previous ppr run wrote."""
+    try:
+        summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(summary, dict) or summary.get("produced_by") != PRODUCER:
+        return False
+    return all(entry.is_file() and entry.name in OUTPUT_FILES for entry in out.iterdir())
+
+
+def _csv_text(table: pd.DataFrame, notices: list[str]) -> str:
+    """Return a table as CSV text, with the notice column when there are notices."""
+    if notices:
+        table = table.assign(**{NOTICE_COLUMN: "; ".join(notices)})
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: list[str]) -> None:
+    """Write every table and the summary into ``out``, all at once (temporary dir, rename)."""
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        for name, table in shown.items():
+            path = staging / TABLES[name][0]
+            table = table.drop(columns=UNWRITTEN_COLUMNS.get(name, []))
+            path.write_text(_csv_text(table, notices), encoding="utf-8", newline="")
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        (staging / SUMMARY).write_text(text, encoding="utf-8")
+        os.chmod(staging, 0o777 & ~_umask())
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    """Return the process's file-creation mask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Move ``staging`` to ``out``, replacing an empty dir or a previous ppr output."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,234 @@
+"""Charts of tables counted from client records: small counts hidden unless asked otherwise.
+
+Each function takes the tables of :func:`analysis.ppr.count` (exact counts), protects them as
+``ppr`` does (jointly, threshold 11 by default) and draws only what the protected tables show:
+a hidden cell is drawn as an empty, hatched stub labelled ``<11``, never as its value. The
+numbers a chart displays (``Chart.data``) are the protected table itself. Charts of records
+labelled synthetic say SYNTHETIC in their title, description and source line; charts made with
+``suppress=False`` say NOT FOR PUBLICATION.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import charts, disclosure, ppr
+
+SYNTHETIC_LABEL = "SYNTHETIC records"
+HIDDEN_HATCH = "xx"
+
+
+def _shown(
+    tables: Mapping[str, pd.DataFrame], name: str, *, suppress: bool, threshold: int
+) -> pd.DataFrame:
+    """Return one table as the ``ppr`` output shows it (text; hidden cells as ``<threshold>``)."""
+    return ppr.protect(tables, threshold=threshold, suppress=suppress)[name]
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """Return shown counts as numbers, hidden ones as NaN."""
+    return pd.to_numeric(column, errors="coerce")
+
+
+def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
+    """Return the line saying where the counts come from and what is hidden."""
+    origin = (
+        "Source: SYNTHETIC client records made by `python -m analysis synthesize` (invented, "
+        "not real clients), counted by the project's client-record rules."
+        if synthetic
+        else "Source: client records, counted by the project's client-record rules."
+    )
+    if suppress:
+        hidden = (
+            f"Counts from 1 to {threshold - 1} and cells that would reveal them are hidden "
+            f"(shown as {disclosure.hidden_text(threshold)})."
+        )
+    else:
+        hidden = "NOT FOR PUBLICATION: small counts are not suppressed."
+    return f"{origin} {hidden}"
+
+
+def _prefix(synthetic: bool, suppress: bool) -> str:
+    parts = ([SYNTHETIC_LABEL] if synthetic else []) + ([] if suppress else ["NOT FOR PUBLICATION"])
+    return f"{', '.join(parts)}: " if parts else ""
+
+
+def _finish(
+    fig: Figure,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    data: pd.DataFrame,
+    line: str,
+    synthetic: bool,
+) -> charts.Chart:
+    """Add title and source line to ``fig`` and return it as a chart."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=7, color=charts.GREY, wrap=True)
+    fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
+    statuses = ("synthetic",) if synthetic else ("client records",)
+    return charts.Chart(
+        slug, title, description, fig, data.reset_index(drop=True), (), statuses, line
+    )
+
+
+def clients_by_fiscal_year(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return stacked bars of victims and family members per fiscal year, labelled."""
+    shown = _shown(tables, "fiscal_year", suppress=suppress, threshold=threshold)
+    years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
+    victims, family = _numbers(years["victims"]), _numbers(years["family_members"])
+    clients = _numbers(years["clients"])
+    hidden = disclosure.hidden_text(threshold)
+    x = np.arange(len(years))
+    with charts.style():
+        fig, ax = charts.new_figure(8.5, 4.8)
+        split = victims.notna() & family.notna()
+        parts = (
+            ("Victims", victims, charts.PALETTE["blue"], "white"),
+            ("Family members", family, charts.PALETTE["orange"], "black"),
+        )
+        bottom = np.zeros(len(years))
+        for label, values, colour, text_colour in parts:
+            heights = values.where(split, 0).to_numpy(dtype=float)
+            ax.bar(x, heights, bottom=bottom, color=colour, edgecolor="white", label=label)
+            for i in np.flatnonzero(split.to_numpy() & (heights > 0)):
+                middle = bottom[i] + heights[i] / 2
+                text = f"{int(heights[i]):,}"
+                ax.text(x[i], middle, text, ha="center", va="center", color=text_colour)
+            bottom = bottom + heights
+        unsplit = (~split & clients.notna()).to_numpy()
+        if unsplit.any():
+            heights = clients.where(unsplit, 0).to_numpy(dtype=float)
+            ax.bar(
+                x[unsplit],
+                heights[unsplit],
+                color="white",
+                edgecolor=charts.GREY,
+                hatch=HIDDEN_HATCH,
+                label=f"Victims and family members ({hidden} hidden)",
+            )
+            bottom = np.where(unsplit, heights, bottom)
+        for i, value in enumerate(clients):
+            text = hidden if np.isnan(value) else f"{int(value):,}"
+            ax.text(x[i], bottom[i], text, ha="center", va="bottom", fontweight="bold")
+        ax.set_xticks(x, [f"FY{y}" for y in years["fiscal_year"]])
+        ax.set_ylabel("Clients (people)")
+        ax.set_ylim(0, max(bottom.max(), 1) * 1.4)  # room for the legend above the bars
+        charts.thousands(ax, "y")
+        ax.legend(loc="upper left", frameon=False, title="bold figure on top: all clients")
+        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+        first, last = years.iloc[0], years.iloc[-1]
+        if np.isnan(clients.iloc[0]) or np.isnan(clients.iloc[-1]):
+            finding = f"clients per fiscal year, FY{first['fiscal_year']}-FY{last['fiscal_year']}"
+        else:
+            start, end = int(clients.iloc[0]), int(clients.iloc[-1])
+            change = "rose" if end > start else "fell" if end < start else "was the same"
+            finding = (
+                f"clients per year {change} from {start:,} in FY{first['fiscal_year']} "
+                f"to {end:,} in FY{last['fiscal_year']}"
+            )
+        ax.set_title(
+            f"Over all years, each person counted once: {_text(total['clients'])} clients "
+            f"({_text(total['victims'])} victims, {_text(total['family_members'])} family "
+            "members)",
+            fontsize=9,
+            fontweight="normal",
+        )
+        prefix = _prefix(synthetic, suppress)
+        return _finish(
+            fig,
+            slug="records-clients-by-fiscal-year",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}stacked bars of victims and family members served per federal fiscal "
+                f"year of intake, FY{first['fiscal_year']} to FY{last['fiscal_year']}, each "
+                "labelled with its count and the year's clients on top. "
+                f"Hidden counts are shown as {hidden}."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+        )
+
+
+def entries_by_quarter(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
+    shown = _shown(tables, "quarter", suppress=suppress, threshold=threshold)
+    quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
+    entries = _numbers(quarters["entries"])
+    hidden = disclosure.hidden_text(threshold)
+    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    with charts.style():
+        fig, ax = charts.new_figure(10.0, 4.6)
+        heights = entries.fillna(0).to_numpy()
+        ax.bar(x, heights, width=0.85, color=charts.PALETTE["blue"])
+        for i, value in enumerate(entries):
+            if np.isnan(value):
+                ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
+            text = hidden if np.isnan(value) else f"{int(value):,}"
+            ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
+        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
+        for year, group in quarters.groupby("fiscal_year", sort=False):
+            middle = x[group.index].mean()
+            ax.annotate(
+                f"FY{year}",
+                (middle, 0),
+                xytext=(0, -22),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontweight="bold",
+                annotation_clip=False,
+            )
+        ax.set_ylabel("Program entries (new and reopened cases)")
+        ax.set_ylim(0, max(heights.max(), 1) * 1.15)
+        charts.thousands(ax, "y")
+        prefix = _prefix(synthetic, suppress)
+        if entries.isna().any():
+            finding = (
+                f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
+                f"quarters hidden as {hidden}"
+            )
+        else:
+            best = int(np.argmax(entries.to_numpy()))
+            peak = quarters.iloc[best]
+            finding = (
+                f"program entries per quarter peaked at {int(entries.iloc[best]):,} in "
+                f"FY{peak['fiscal_year']} Q{peak['quarter']}"
+            )
+        return _finish(
+            fig,
+            slug="records-entries-by-quarter",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}bars of program entries (new clients and reopened cases) per federal "
+                f"fiscal quarter of intake, grouped by fiscal year, each labelled with its count. "
+                f"Hidden counts are shown as {hidden}."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+        )
+
+
+def _text(value: object) -> str:
+    """Return a shown cell with thousands separators (hidden cells unchanged)."""
+    text = str(value)
+    return f"{int(text):,}" if text.isdigit() else text
