@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make report   environment, data validation, every notebook executed fresh, reports/ rendered
-#   make test     lint, unit tests, data checks, nbval on every notebook
+#   make test     lint, unit tests, data checks, chart regression, nbval on every notebook,
+#                 JupyterLab and the rendered report in a real browser (Debian's Chromium)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -9,8 +10,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env validate report test lint refresh clean
+.PHONY: all env validate report test lint refresh chart-baselines browser clean
 
 all: report
 
@@ -33,15 +35,23 @@ lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks notebooks
 	$(PY) -m ruff format --check src tests benchmarks
 
-test: lint validate
+# The browser test drives Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@test -x $(CHROMIUM) || { export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
+
+test: lint validate browser
 	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
 
-# Re-execute every notebook in place to store new outputs after an intended change.
+# Re-execute every notebook in place to store new outputs after an intended change,
+# and record the charts' new SVG hashes.
 refresh: validate
-	for nb in $(NOTEBOOKS); do \
-	  $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 "$$nb"; \
-	done
+	$(PY) -m analysis refresh $(NOTEBOOKS)
+	$(MAKE) chart-baselines
+
+# Record the SVG hash of every chart the library draws (tests/chart_baselines.json).
+chart-baselines: $(STAMP)
+	RECORD_CHART_BASELINES=1 MPLBACKEND=Agg $(PY) -m pytest -q tests/test_charts.py
 
 clean:
 	rm -rf reports build

@@ -1,0 +1,123 @@
+"""Wall time of a full report rebuild and of ``make test``, against the floor of a bare kernel.
+
+The floor is what no rebuild can avoid: starting one fresh kernel and importing the project's
+library in it. A rebuild executes every notebook in a fresh kernel (several at once), so the
+aim is stated against the floor and the number of notebooks.
+
+    .venv/bin/python benchmarks/bench_report.py              # floor, per notebook, make report
+    .venv/bin/python benchmarks/bench_report.py --make-test  # ... and make test
+    .venv/bin/python benchmarks/bench_report.py --repeat 3   # best of three of each
+
+Results are printed and written to benchmarks/out/bench_report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from analysis import report
+from analysis.paths import REPO_ROOT
+
+AIM_S = 30.0
+AIM = "full rebuild of all notebooks under 30 s on a 2-core machine"
+OUT = REPO_ROOT / "benchmarks" / "out"
+FLOOR_CODE = """\
+import pandas, matplotlib
+from analysis import catalog, charts
+cat = catalog.load()
+"""
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    """Return the wall times of ``repeat`` runs of ``action``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def floor(directory: Path) -> None:
+    """Start a fresh kernel and import the library in it, as every notebook does."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [nbformat.v4.new_code_cell(FLOOR_CODE)]
+    path = directory / "floor.ipynb"
+    nbformat.write(notebook, path)
+    report.execute(path)
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    """Run a command in the repository; raise if it fails."""
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"{' '.join(command)} exited with {result.returncode}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
+    parser.add_argument("--make-test", action="store_true", help="also time `make test`")
+    parser.add_argument("--no-make-report", action="store_true", help="skip `make report`")
+    args = parser.parse_args()
+
+    notebooks = report.notebooks()
+    results: dict[str, object] = {"cpus": os.cpu_count(), "notebooks": len(notebooks)}
+    print(f"{len(notebooks)} notebooks, {os.cpu_count()} CPUs; aim: {AIM}")
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        root = Path(tmp)
+        results["floor_s"] = timed(lambda: floor(root), args.repeat)
+        per_notebook = {}
+        for path in notebooks:
+            per_notebook[path.stem] = timed(lambda p=path: report.execute(p), args.repeat)
+        results["notebook_s"] = per_notebook
+        results["report_build_s"] = timed(
+            lambda: report.build(root / "reports", notebooks), args.repeat
+        )
+        results["report_rebuild_unchanged_writes"] = len(report.build(root / "reports", notebooks))
+    if not args.no_make_report:
+        results["make_report_s"] = timed(lambda: run(["make", "report"]), args.repeat)
+    if args.make_test:
+        results["make_test_s"] = timed(lambda: run(["make", "test"]), args.repeat)
+
+    best_floor = min(results["floor_s"])
+    print(f"{'floor: fresh kernel + imports':<44}{best_floor:8.1f} s")
+    for stem, times in per_notebook.items():
+        print(
+            f"{'  execute ' + stem:<44}{min(times):8.1f} s  ({min(times) / best_floor:.1f}x floor)"
+        )
+    serial = sum(min(t) for t in per_notebook.values())
+    print(f"{'  sum of notebooks, one at a time':<44}{serial:8.1f} s")
+    for key, label in (
+        ("report_build_s", "report build (all notebooks, parallel)"),
+        ("make_report_s", "make report (validate + full rebuild)"),
+        ("make_test_s", "make test"),
+    ):
+        if key in results:
+            best = min(results[key])
+            spread = f"median {statistics.median(results[key]):.1f}" if args.repeat > 1 else ""
+            print(f"{label:<44}{best:8.1f} s  ({best / best_floor:.1f}x floor) {spread}")
+    print(f"files rewritten by an unchanged rebuild: {results['report_rebuild_unchanged_writes']}")
+    rebuild = min(results.get("make_report_s") or results["report_build_s"])
+    verdict = "meets" if rebuild < AIM_S else "misses"
+    print(f"full rebuild {rebuild:.1f} s {verdict} the aim of {AIM_S:.0f} s")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench_report.json").write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
