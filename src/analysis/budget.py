@@ -175,11 +175,10 @@ def fy2024_spending_chart(catalog: Catalog) -> charts.Chart:
             handles=[
                 Patch(facecolor=charts.PALETTE["blue"], label="Spending category (published)"),
                 Patch(facecolor=charts.PALETTE["sky"], label="Sum of the categories (derived)"),
-                Patch(
-                    facecolor=charts.PALETTE["green"],
-                    edgecolor="black",
-                    hatch=charts.STATUS_HATCH["approximate"],
-                    label="Level (approximate: 'approximately $31 million')",
+                charts.status_patch(
+                    "approximate",
+                    "Level (approximate: 'approximately $31 million')",
+                    charts.PALETTE["green"],
                 ),
                 Patch(
                     facecolor="white",

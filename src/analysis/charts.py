@@ -141,6 +141,11 @@ def line_style(status: str) -> str:
     return STATUS_LINESTYLE.get(status, "-")
 
 
+def status_patch(status: str, label: str, facecolor: str = "white") -> Patch:
+    """Return a legend patch marked as ``status`` is drawn (hatched for inferred, approximate)."""
+    return Patch(facecolor=facecolor, edgecolor="black", hatch=STATUS_HATCH[status], label=label)
+
+
 def status_legend(
     ax: Any, statuses: Iterable[str], *, kind: str = "bar", **legend_kw: Any
 ) -> Legend | None:
@@ -193,9 +198,33 @@ def finish(
     statuses: Iterable[str],
     note: str = "",
 ) -> Chart:
-    """Add the title and wrapped source line to ``fig`` and return it as a :class:`Chart`."""
+    """Add the title and the line naming the catalogue's sources; return a :class:`Chart`."""
     sources, statuses = tuple(dict.fromkeys(sources)), tuple(dict.fromkeys(statuses))
     line = source_text(catalog, sources, statuses, note)
+    return compose(
+        fig,
+        slug=slug,
+        title=title,
+        description=description,
+        data=data,
+        sources=sources,
+        statuses=statuses,
+        line=line,
+    )
+
+
+def compose(
+    fig: Figure,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    data: pd.DataFrame,
+    sources: tuple[str, ...],
+    statuses: tuple[str, ...],
+    line: str,
+) -> Chart:
+    """Add the title and the given source line to ``fig``; return a :class:`Chart`."""
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=7, color=GREY, wrap=True)
     fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))

@@ -102,14 +102,7 @@ def comparison_chart(catalog: Catalog) -> charts.Chart:
         charts.thousands(ax, "y")
         ax.legend(
             handles=[Patch(facecolor=c, label=y) for y, c in colours.items()]
-            + [
-                Patch(
-                    facecolor="white",
-                    edgecolor="black",
-                    hatch=charts.STATUS_HATCH["approximate"],
-                    label="approximate ('more than')",
-                )
-            ],
+            + [charts.status_patch("approximate", "approximate ('more than')", "white")],
             loc="upper right",
             fontsize=8,
             frameon=False,
@@ -173,14 +166,7 @@ def volume_chart(catalog: Catalog) -> charts.Chart:
         charts.thousands(ax)
         ax.legend(
             handles=[Patch(facecolor=c, label=b) for b, c in colours.items()]
-            + [
-                Patch(
-                    facecolor="white",
-                    edgecolor="black",
-                    hatch=charts.STATUS_HATCH["approximate"],
-                    label="approximate ('more than')",
-                )
-            ],
+            + [charts.status_patch("approximate", "approximate ('more than')", "white")],
             loc="lower right",
             fontsize=8,
             frameon=False,

@@ -68,12 +68,16 @@ def _finish(
     synthetic: bool,
 ) -> charts.Chart:
     """Add title and source line to ``fig`` and return it as a chart."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=7, color=charts.GREY, wrap=True)
-    fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     statuses = ("synthetic",) if synthetic else ("client records",)
-    return charts.Chart(
-        slug, title, description, fig, data.reset_index(drop=True), (), statuses, line
+    return charts.compose(
+        fig,
+        slug=slug,
+        title=title,
+        description=description,
+        data=data,
+        sources=(),
+        statuses=statuses,
+        line=line,
     )
 
 

@@ -146,12 +146,7 @@ def scale_chart(catalog: Catalog) -> charts.Chart:
         ax.set_xlabel("Federal fiscal years the count covers (bar length = years, not size)")
         ax.legend(
             handles=[
-                Patch(
-                    facecolor="white",
-                    edgecolor="black",
-                    hatch=charts.STATUS_HATCH["approximate"],
-                    label="approximate count",
-                ),
+                charts.status_patch("approximate", "approximate count", "white"),
                 Patch(
                     facecolor="white",
                     edgecolor="black",

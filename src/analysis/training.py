@@ -110,11 +110,10 @@ def reach_chart(catalog: Catalog) -> charts.Chart:
             handles=[
                 Patch(facecolor=charts.PALETTE["sky"], label="SOAR Online modules"),
                 Patch(facecolor=charts.PALETTE["blue"], label="NHTTAC / other SOAR events"),
-                Patch(
-                    facecolor=charts.PALETTE["green"],
-                    edgecolor="black",
-                    hatch=charts.STATUS_HATCH["approximate"],
-                    label="HTYPE (approximate: 'over', 'more than')",
+                charts.status_patch(
+                    "approximate",
+                    "HTYPE (approximate: 'over', 'more than')",
+                    charts.PALETTE["green"],
                 ),
             ],
             loc="lower right",
