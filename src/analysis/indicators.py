@@ -74,25 +74,10 @@ def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.Da
 def _persons(entries: pd.DataFrame) -> np.ndarray:
     """Return an int code per row for the person (not dense), as ``records.person_key`` says.
 
-    A person is (grantee, client_id), trimmed and case-insensitive; the text is normalized
-    once per distinct value rather than once per row.
+    A person is (grantee, client_id), trimmed and case-insensitive (``records.person_codes``,
+    which reuses the codes computed when the entries were read).
     """
-    grantee = _normalized_codes(entries["grantee"])
-    client = _normalized_codes(entries["client_id"])
-    return grantee * (int(client.max(initial=0)) + 1) + client
-
-
-def _normalized_codes(values: pd.Series) -> np.ndarray:
-    """Return an int code per row, equal for values equal once trimmed and case-folded."""
-    codes, uniques = pd.factorize(values)
-    text = pd.Series(uniques).astype("str").str.strip()
-    folded = text.str.lower()
-    wide = ~text.str.isascii().fillna(True).astype(bool)
-    if wide.any():  # str.lower equals str.casefold on ASCII, and is much faster
-        folded = folded.mask(wide, text[wide].str.casefold())
-    if bool((folded == pd.Series(uniques).astype("str")).all()):
-        return codes.astype("int64")  # already trimmed and folded: the codes are the persons'
-    return pd.factorize(folded)[0].astype("int64")[codes]
+    return records.person_codes(entries)[0]
 
 
 def _categorical(values: pd.Series, categories: tuple[str, ...]) -> pd.Categorical:
@@ -114,15 +99,18 @@ def _grantees(grantee: pd.Series) -> pd.Categorical:
 
 def _cohorts(years: pd.Series, periods: pd.DataFrame | None) -> pd.Categorical:
     """Return the cohort of each fiscal year as text, ``none`` outside every cohort."""
-    unique = pd.Series(years.unique())
+    codes, unique = pd.factorize(years, use_na_sentinel=False)
+    unique = pd.Series(unique)
     if periods is None:
         found = pd.Series(pd.NA, index=unique.index, dtype="Int64")
         labels = []
     else:
         found = timeline.cohort_of(unique, periods)
         labels = [str(c) for c in sorted(periods["cohort"])]
-    names = dict(zip(unique, found.astype(str).where(found.notna(), NO_COHORT), strict=True))
-    return pd.Categorical(years.map(names), categories=[*labels, NO_COHORT])
+    names = found.astype(str).where(found.notna(), NO_COHORT)
+    categories = [*labels, NO_COHORT]
+    positions = pd.Index(categories).get_indexer(pd.Index(names, dtype=object))
+    return pd.Categorical.from_codes(positions[codes], categories=categories)
 
 
 def _latest(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -138,14 +126,48 @@ def _latest(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _count(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Return entries, victims, family_members and clients per group of ``by`` (sorted)."""
-    entries = prepared.groupby(by, sort=True, observed=True).size()
-    latest = _latest(prepared, by).groupby(by, sort=True, observed=True)
-    counts = pd.DataFrame(
-        {"entries": entries, "victims": latest.size(), "family_members": latest["family"].sum()}
-    )
-    counts["clients"] = counts["victims"] + counts["family_members"]
-    return counts.astype("int64").reset_index()
+    """Return entries, victims, family_members and clients per group of ``by`` (sorted).
+
+    Only groups with entries are listed (a missing label is no group); a group's victims and
+    family members are counted on each person's latest entry in it (rows are oldest first).
+    """
+    group = np.zeros(len(prepared), dtype=np.int64)
+    valid = np.ones(len(prepared), dtype=bool)
+    labels = [_labels(prepared[column]) for column in by]
+    size = 1
+    for codes, names in labels:
+        valid &= codes >= 0
+        group = group * len(names) + codes
+        size *= len(names)
+    group = group[valid]
+    person = prepared["person"].to_numpy().astype(np.int64)[valid]
+    latest = ~pd.Series(person * size + group).duplicated(keep="last").to_numpy()
+    family = prepared["family"].to_numpy().astype(np.int64)[valid][latest]
+    entries = np.bincount(group, minlength=size)
+    victims = np.bincount(group[latest], minlength=size)
+    family_members = np.zeros(size, dtype=np.int64)
+    np.add.at(family_members, group[latest], family)
+    observed = np.flatnonzero(entries > 0)
+    columns, rest = {}, observed
+    for column, (_, names) in reversed(list(zip(by, labels, strict=True))):
+        columns[column] = names.take(rest % len(names))
+        rest = rest // len(names)
+    table = pd.DataFrame({column: columns[column] for column in by})
+    table["entries"] = entries[observed].astype("int64")
+    table["victims"] = victims[observed].astype("int64")
+    table["family_members"] = family_members[observed]
+    table["clients"] = table["victims"] + table["family_members"]
+    return table
+
+
+def _labels(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Return a code per row (-1 if missing) and the labels in order (categories, or sorted)."""
+    if values.dtype == "category":
+        return values.cat.codes.to_numpy().astype(np.int64), pd.CategoricalIndex(
+            values.cat.categories, dtype=values.dtype
+        )
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)
 
 
 def totals(prepared: pd.DataFrame) -> dict[str, int]:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from analysis import catalog, disclosure, indicators, records, timeline
 from analysis.errors import InputError
@@ -166,6 +167,9 @@ def _threshold(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
     progress = _Progress(quiet=args.quiet)
+    # Arrow's system-allocator pool reuses freed memory; with its default pool each column
+    # read or computed pays again for fresh pages, which is slow on large files.
+    pa.set_memory_pool(pa.system_memory_pool())
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     check_out(out, inputs)

@@ -18,7 +18,6 @@ time of day (``2016-01-05 00:00:00``, ``2016-01-05T09:30``); the time is ignored
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,7 +28,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from analysis.errors import InputError
 
@@ -99,7 +97,7 @@ MAX_LISTED = 50
 """At most this many problems are listed per column and rule; the rest are counted."""
 
 DATE_EXPECTED = "expected YYYY-MM-DD"
-PARSED_BY_VALUE = ("date", "count", "whole")
+PARSED_BY_VALUE = ("date", "code", "count", "whole")
 # A date, optionally followed by a time of day (as spreadsheets and Parquet timestamps give);
 # the time is ignored.
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"
@@ -425,6 +423,8 @@ def _raise_not_utf8(path: Path) -> NoReturn:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     """Read a Parquet file, turning every column into text as it would appear in a CSV."""
+    import pyarrow.parquet as pq  # only Parquet input needs it (slow to import)
+
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
@@ -541,54 +541,45 @@ def _normalize_column(
     today: pd.Timestamp,
 ) -> pd.Series:
     """Check one column against its rule; return it normalized."""
-    if rule.kind in PARSED_BY_VALUE:
-        distinct = _Distinct(values)
-        empty = distinct.spread((distinct.values == "").to_numpy())
-    else:
-        empty = (values == "").to_numpy()
-    if rule.required:
-        problems.add_rows(
-            empty,
-            rows,
-            name,
-            values,
-            "blank (expected a value: the column is required)",
-            "are blank",
-        )
     if rule.kind == "text":
+        if rule.required:
+            _report_blank(name, (values == "").to_numpy(), rows, values, problems)
         return values
+    distinct = _Distinct(values)  # every rule below is checked once per distinct value
+    empty = (distinct.values == "").to_numpy()
+    if rule.required:
+        _report_blank(name, distinct.spread(empty), rows, values, problems)
     if rule.kind == "date":
         return _normalize_dates(name, values, distinct, empty, rows, problems, today)
     if rule.kind == "code":
-        codes = values.str.lower()
+        codes = distinct.values.str.lower()
         if rule.blank_is_unknown:
             codes = codes.where(~empty, "unknown")
-        bad = ~(codes.isin(rule.codes).to_numpy() | empty)  # blanks are checked above
+        bad = distinct.spread(~(codes.isin(rule.codes).to_numpy() | empty))  # blanks: above
         problems.add_rows(
             bad,
             rows,
             name,
-            values,
+            distinct.rows() if bad.any() else values,
             f"{{value}} is not a known code (expected one of: {', '.join(rule.codes)})",
             "with codes that are not known",
         )
-        return codes
-    numbers = distinct.apply(_parse_whole)
+        return distinct.series(codes)
+    numbers = _parse_whole(distinct.values)
     if rule.kind == "count":
         numbers = numbers.where(~empty, 0.0)
-        bad = ~(numbers >= 0).to_numpy()
         problems.add_rows(
-            bad,
+            distinct.spread(~(numbers >= 0).to_numpy()),
             rows,
             name,
             values,
             "{value} is not a whole number >= 0 (expected 0, 1, 2, ...; blank means 0)",
             "that are not whole numbers >= 0",
         )
-        return numbers.fillna(0).astype("int64")
+        return distinct.series(numbers.fillna(0).astype("int64"))
     inside = ((numbers >= rule.low) & (numbers <= rule.high)).to_numpy()
     problems.add_rows(
-        ~(empty | inside),
+        distinct.spread(~(empty | inside)),
         rows,
         name,
         values,
@@ -596,7 +587,21 @@ def _normalize_column(
         f"number {rule.low}-{rule.high}, or blank)",
         f"that are not whole numbers from {rule.low} to {rule.high}",
     )
-    return numbers.where(inside).astype("Int64")
+    return distinct.series(numbers.where(inside).astype("Int64"))
+
+
+def _report_blank(
+    name: str, empty: np.ndarray, rows: np.ndarray, values: pd.Series, problems: Problems
+) -> None:
+    """Report the blank cells of a required column."""
+    problems.add_rows(
+        empty,
+        rows,
+        name,
+        values,
+        "blank (expected a value: the column is required)",
+        "are blank",
+    )
 
 
 def _normalize_dates(
@@ -609,20 +614,25 @@ def _normalize_dates(
     today: pd.Timestamp,
 ) -> pd.Series:
     """Parse a date column; report values that are not dates or are after ``today``."""
-    parsed = distinct.apply(_parse_dates)
+    parsed = _parse_dates(distinct.values)
     bad = (~empty) & parsed.isna().to_numpy()
     problems.add_rows(
-        bad, rows, name, values, f"{{value}} is not a date ({DATE_EXPECTED})", "that are not dates"
+        distinct.spread(bad),
+        rows,
+        name,
+        values,
+        f"{{value}} is not a date ({DATE_EXPECTED})",
+        "that are not dates",
     )
     problems.add_rows(
-        (parsed > today).to_numpy(),
+        distinct.spread((parsed > today).to_numpy()),
         rows,
         name,
         values,
         f"{{value}} is in the future (expected on or before today, {today:%Y-%m-%d})",
         "with dates in the future",
     )
-    return parsed
+    return distinct.series(parsed)
 
 
 class _Distinct:
@@ -637,10 +647,13 @@ class _Distinct:
         """Return the per-distinct-value array as one entry per row."""
         return per_value.take(self.codes)
 
-    def apply(self, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-        """Apply ``parse`` once per distinct value and return one result per row."""
-        parsed = parse(self.values)
-        return pd.Series(self.spread(parsed.to_numpy()), index=self.index, dtype=parsed.dtype)
+    def series(self, per_value: pd.Series) -> pd.Series:
+        """Return a Series of one value per distinct value as one value per row."""
+        return pd.Series(per_value.array.take(self.codes), index=self.index)
+
+    def rows(self) -> pd.Series:
+        """Return the trimmed value of every row."""
+        return self.series(self.values)
 
 
 def _parsed_by_value(rules: dict[str, Column]) -> frozenset[str]:
@@ -691,21 +704,15 @@ def _check_closure_people(
     Returns an int code per closure row identifying its person (among the closures).
     """
     entry_codes, people = person_codes(entries)
-    distinct, entry_person = np.unique(entry_codes, return_inverse=True)
     intake = entries["intake_date"].to_numpy("datetime64[us]").view("int64")
     never = np.iinfo(np.int64).max
-    first_intake = np.full(len(distinct), never, dtype=np.int64)
-    np.minimum.at(
-        first_intake, entry_person, np.where(entries["intake_date"].isna(), never, intake)
-    )
+    intake = np.where(entries["intake_date"].isna().to_numpy(), never, intake)
+    first_by_person = pd.Series(intake).groupby(entry_codes, sort=False).min()
+    first_intake = np.append(first_by_person.to_numpy(dtype=np.int64), never)
     closure_codes = person_codes(frame, people)[0]
-    if len(distinct):
-        where = np.searchsorted(distinct, closure_codes).clip(0, len(distinct) - 1)
-        known = (closure_codes >= 0) & (distinct[where] == closure_codes)
-    else:  # no entries at all: no closure can match
-        first_intake = np.full(1, never, dtype=np.int64)
-        where = np.zeros(len(closure_codes), dtype=np.int64)
-        known = np.zeros(len(closure_codes), dtype=bool)
+    where = first_by_person.index.get_indexer(closure_codes)
+    known = (closure_codes >= 0) & (where >= 0)
+    where[where < 0] = len(first_intake) - 1  # unknown: compared with ``never``, not reported
     named = ~((frame["grantee"] == "") | (frame["client_id"] == "")).to_numpy()
     unknown = np.flatnonzero(named & ~known)
     for position in unknown[:MAX_LISTED]:
@@ -751,25 +758,70 @@ def person_codes(frame: pd.DataFrame, people: People | None = None) -> tuple[np.
     Codes are built from ``people`` when given (-1 for a person outside it), else from the
     frame's own distinct values, which are returned. No per-row key text is built.
     """
-    grantees = _arrow(_folded(frame["grantee"]))
-    clients = _arrow(_folded(frame["client_id"]))
+    columns = None
     if people is None:
-        grantee_codes, client_codes = pc.dictionary_encode(grantees), pc.dictionary_encode(clients)
-        people = People(grantee_codes.dictionary, client_codes.dictionary)
-        grantee_index, client_index = grantee_codes.indices, client_codes.indices
-    else:
-        grantee_index = pc.index_in(grantees, value_set=people.grantees)
-        client_index = pc.index_in(clients, value_set=people.clients)
+        columns = (_text_array(frame["grantee"]), _text_array(frame["client_id"]))
+        columns = None if None in columns else columns
+        cached = _own_people.get("last")
+        if columns and cached and all(a is b for a, b in zip(cached[0], columns, strict=True)):
+            return cached[1].copy(), cached[2]
+    grantee_index, grantees = _folded_index(
+        frame["grantee"], None if people is None else people.grantees, few=True
+    )
+    client_index, clients = _folded_index(
+        frame["client_id"], None if people is None else people.clients
+    )
+    people = people or People(grantees, clients)
     grantee_number = grantee_index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     client_number = client_index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     codes = grantee_number * max(len(people.clients), 1) + client_number
     codes[(grantee_number < 0) | (client_number < 0)] = -1
+    if columns:
+        _own_people["last"] = (columns, codes.copy(), people)
     return codes, people
+
+
+# The codes of the last frame coded from its own values, with the (immutable) Arrow columns
+# they were computed from: reading closures and counting reuse the entries' codes.
+_own_people: dict[str, tuple[tuple[pa.ChunkedArray, ...], np.ndarray, People]] = {}
+
+
+def _text_array(values: pd.Series) -> pa.ChunkedArray | None:
+    """Return the Arrow data behind a text column (None when it is not Arrow-backed)."""
+    array = values.array
+    data = array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
+    return data if isinstance(data, pa.ChunkedArray) else None
+
+
+def _folded_index(
+    values: pd.Series, value_set: pa.Array | None, *, few: bool = False
+) -> tuple[pa.Array, pa.Array]:
+    """Return each row's position among the distinct folded values (``_folded``) and those.
+
+    The distinct values are ``value_set`` when given (null for a value outside it). With
+    ``few`` (few distinct values), each distinct raw value is folded once.
+    """
+    text = _arrow(values.astype("str"))
+    if few:
+        raw = pc.dictionary_encode(text)
+        index, distinct = _folded_index(pd.Series(raw.dictionary, dtype="str"), value_set)
+        return index.take(raw.indices), distinct
+    text = pc.utf8_trim_whitespace(text)
+    folded = pc.utf8_lower(text)
+    wide = pc.invert(pc.string_is_ascii(text)).fill_null(False)
+    if pc.any(wide).as_py():  # str.lower equals str.casefold on ASCII only
+        exact = [value.casefold() for value in pc.filter(text, wide).to_pylist()]
+        folded = pc.replace_with_mask(folded, wide, pa.array(exact, type=folded.type))
+    if value_set is None:
+        encoded = pc.dictionary_encode(folded)
+        return encoded.indices, encoded.dictionary
+    return pc.index_in(folded, value_set=value_set), value_set
 
 
 def _arrow(values: pd.Series) -> pa.Array:
     """Return a text column as one Arrow array (not chunked)."""
-    array = pa.array(values)
+    data = _text_array(values)
+    array = pa.array(values) if data is None else data
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
