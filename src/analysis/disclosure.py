@@ -187,18 +187,6 @@ def apply(table: pd.DataFrame, mask: pd.DataFrame, threshold: int = DEFAULT_THRE
     return out
 
 
-def suppress_tables(
-    tables: Mapping[str, pd.DataFrame],
-    layouts: Mapping[str, Layout],
-    *,
-    threshold: int = DEFAULT_THRESHOLD,
-    links: Iterable[Sequence[Cell]] = (),
-) -> dict[str, pd.DataFrame]:
-    """Return every table with its small and recoverable counts hidden, protected jointly."""
-    masks = hidden_masks(tables, layouts, threshold=threshold, links=links)
-    return {name: apply(table, masks[name], threshold) for name, table in tables.items()}
-
-
 def _single(
     table: pd.DataFrame,
     count_columns: Sequence[str],
