@@ -359,7 +359,8 @@ def test_a_line_with_the_wrong_number_of_fields_is_reported(tmp_path):
     )
     error = problems_of(path)
     assert error.problems == [
-        "entries.csv: a line has 3 field(s) (expected 4, as in the header): 'G,1,2016-01-05'"
+        "entries.csv, row 2: the row has 3 field(s) (expected 4, as in the header): "
+        "'G,1,2016-01-05'"
     ]
 
 

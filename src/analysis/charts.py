@@ -41,6 +41,8 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from analysis import spreadsheet
+
 # Okabe-Ito: distinguishable with the common forms of colour-vision deficiency.
 PALETTE = {
     "blue": "#0072B2",
@@ -309,7 +311,7 @@ def save(chart: Chart, directory: str | Path) -> dict[str, Path]:
     paths = {fmt: directory / f"{chart.slug}.{fmt}" for fmt in ("png", "svg", "csv")}
     for fmt in ("png", "svg"):
         _write_if_changed(paths[fmt], render(chart, fmt))
-    _write_if_changed(paths["csv"], chart.data.to_csv(index=False, lineterminator="\n").encode())
+    _write_if_changed(paths["csv"], spreadsheet.to_csv(chart.data).encode())
     return paths
 
 

@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from analysis.errors import InputError
+from analysis.errors import InputError, os_problem
 
 # Each module defines ``register(subparsers)``, which adds its command and sets ``func``.
 COMMAND_MODULES = (
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or EXIT_OK)
     except InputError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a path that cannot be read or written, found late
+        print(f"error: {os_problem(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -20,3 +20,11 @@ class InputError(Exception):
 
 class DataError(InputError):
     """The project's data directory breaks its schema or its reconciliation rules."""
+
+
+def os_problem(error: OSError) -> str:
+    """Return an operating-system error as words a user can act on: what failed, and where."""
+    where = f": {error.filename}" if error.filename else ""
+    if error.filename2:
+        where += f" -> {error.filename2}"
+    return f"{error.strerror or type(error).__name__}{where}"

@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from analysis import catalog, disclosure, indicators, records, timeline
-from analysis.errors import InputError
+from analysis import catalog, disclosure, indicators, records, spreadsheet, timeline
+from analysis.errors import InputError, os_problem
 
 PRODUCER = "python -m analysis ppr"
 FORMAT_VERSION = 1
@@ -88,8 +88,24 @@ Count client records into the TVAP performance-report tables, with small counts 
 Input: an entries file (one row per program entry: a new client or a reopened case) and,
 optionally, a closures file (one row per case closure), as CSV (UTF-8), Parquet or XLSX with
 the columns and code lists of the project's client-record contract (see data/README.md,
-"Client records", and notebooks/05-client-records.ipynb). Any problem in the input is listed
-with file, spreadsheet row, column and value; nothing is written and the exit status is 2.
+"Client records", and notebooks/05-client-records.ipynb). Any problem in the input (of both
+files) is listed with file, sheet, spreadsheet row (header = row 1, blank lines counted as
+rows), column and value; nothing is written and the exit status is 2. --out is checked first.
+
+Inputs accepted: CSV in UTF-8 with or without BOM, with LF, CRLF or CR-only line ends, blank
+lines, empty trailing columns and cells of any length (separated by commas: a file separated by
+semicolons or tabs is named as such). XLSX: the sheet whose row 1 holds the contract's required
+columns (the first such sheet; --sheet NAME to choose); the sheet read is named. An Excel error
+cell (#N/A, #REF!, ...) or a formula without a saved value is an error, never a blank.
+Parquet: any column types; dates, timestamps and text.
+
+Dates: YYYY-MM-DD, optionally with a time of day and a zone (2016-01-05T09:30:00-05:00, ...Z);
+the calendar date is the date as written, in the zone it was written in (not converted to UTC).
+A time-zone-aware Parquet timestamp gives its date in its own zone. Other text dates
+(10/01/2015) are errors unless --date-format names their pattern; nothing is guessed. A date
+before 2000-10-01 is an error (the Trafficking Victims Protection Act of 2000 was signed into
+law in October 2000; 0001-01-01 or 1900-01-01 are placeholders), as is a date after today.
+Family counts: whole numbers from 0 to 50 per cell (more is not a plausible family).
 
 Counting: periods are federal fiscal years (1 October - 30 September, named by the year they
 end) and fiscal quarters (Q1 = October-December) of intake_date. entries = entry rows;
@@ -116,7 +132,8 @@ zero is shown. Further cells are hidden where needed so that no hidden count can
 out by subtracting from a total (rows, columns, clients = victims + family members, the
 quarters of a year, the same total in two tables); a percentage of a hidden count, or of a
 hidden total, is shown as "suppressed".
-With --no-suppress every count is shown and every file says NOT FOR PUBLICATION.
+With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
+PUBLICATION (--threshold 1 hides nothing).
 Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
 """
 
@@ -150,6 +167,20 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_false",
         help="show every count (internal use only: outputs are marked not for publication)",
     )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="XLSX: the sheet to read (default: the first whose row 1 holds the required columns)",
+    )
+    parser.add_argument(
+        "--date-format",
+        type=_date_format,
+        metavar="PATTERN",
+        help=(
+            "also read text dates written this way, e.g. %%m/%%d/%%Y for 10/01/2015 "
+            "(strftime codes; needs %%d, %%m or %%b, and %%Y; YYYY-MM-DD is always read)"
+        ),
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(func=run)
 
@@ -164,6 +195,14 @@ def _threshold(text: str) -> int:
         ) from None
 
 
+def _date_format(text: str) -> str:
+    """Parse ``--date-format``: a strftime pattern of a day, a month and a four-digit year."""
+    try:
+        return records.check_date_format(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
     progress = _Progress(quiet=args.quiet)
@@ -173,27 +212,53 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     check_out(out, inputs)
+    options = {"sheet": args.sheet, "date_format": args.date_format}
+    entries, closures, errors = None, None, []
     progress(f"reading entries from {args.entries}")
-    entries = records.read_entries(args.entries)
-    progress(f"  {len(entries):,} entries")
-    closures = None
-    if args.closures:
+    try:
+        entries = records.read_entries(args.entries, **options)
+        progress(f"  {len(entries):,} entries{_sheet_note(entries)}")
+    except InputError as error:
+        errors.append(error)
+    if args.closures:  # read even when the entries are bad, so one run lists every problem
         progress(f"reading closures from {args.closures}")
-        closures = records.read_closures(args.closures, entries)
-        progress(f"  {len(closures):,} closures")
+        try:
+            closures = records.read_closures(args.closures, entries, **options)
+            progress(f"  {len(closures):,} closures{_sheet_note(closures)}")
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise _joined(errors)
     progress("counting")
     periods = cohort_periods()
     tables = count(entries, closures, periods)
     synthetic = is_synthetic(entries) or (closures is not None and is_synthetic(closures))
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
     shown = protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
-    notices = notices_for(synthetic=synthetic, suppressed=args.suppress)
+    notices = notices_for(synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold)
     summary = summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
     progress(f"writing {len(shown) + 1} files to {out}")
     write(out, shown, summary, notices)
     if notices:
         progress("; ".join(notices))
     return 0
+
+
+def _sheet_note(frame: pd.DataFrame) -> str:
+    """Return ", from sheet 'NAME'" for a frame read from a workbook, else ""."""
+    sheet = frame.attrs.get(records.SHEET_ATTRIBUTE)
+    return f", from sheet {sheet!r}" if sheet else ""
+
+
+def _joined(errors: list[InputError]) -> InputError:
+    """Return one error listing the problems of every input file, each under its heading."""
+    if len(errors) == 1:
+        return errors[0]
+    lines: list[str] = []
+    for error in errors:
+        lines.extend([error.heading] if error.heading else [])
+        lines.extend(error.problems)
+    return InputError(lines, heading=f"{len(errors)} input files have problems")
 
 
 class _Progress:
@@ -327,9 +392,24 @@ def protect(
     return shown
 
 
-def notices_for(*, synthetic: bool, suppressed: bool) -> list[str]:
-    """Return the notices every output must carry (none for real, suppressed output)."""
-    return ([SYNTHETIC_NOTICE] if synthetic else []) + ([] if suppressed else [UNSUPPRESSED_NOTICE])
+def not_for_publication(suppress: bool, threshold: int) -> bool:
+    """Return True when outputs must not be published: not suppressed, or a lower threshold."""
+    return not suppress or threshold < disclosure.DEFAULT_THRESHOLD
+
+
+def notices_for(
+    *, synthetic: bool, suppressed: bool, threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> list[str]:
+    """Return the notices every output must carry (none for real output, published rules)."""
+    notices = [SYNTHETIC_NOTICE] if synthetic else []
+    if not suppressed:
+        notices.append(UNSUPPRESSED_NOTICE)
+    elif not_for_publication(suppressed, threshold):
+        notices.append(
+            f"NOT FOR PUBLICATION - threshold {threshold} is below the default "
+            f"{disclosure.DEFAULT_THRESHOLD}"
+        )
+    return notices
 
 
 def _cell(value: object) -> int | str:
@@ -371,7 +451,7 @@ def summarize(
         "produced_by": PRODUCER,
         "format_version": FORMAT_VERSION,
         "notice": "; ".join(notices),
-        "not_for_publication": not suppressed,
+        "not_for_publication": not_for_publication(suppressed, threshold),
         "suppressed": suppressed,
         "threshold": threshold,
         "synthetic": synthetic,
@@ -383,7 +463,19 @@ def summarize(
 
 
 def check_out(out: Path, inputs: list[Path]) -> None:
-    """Refuse an ``--out`` that holds anything but a previous ppr output, or holds an input."""
+    """Refuse an ``--out`` that cannot be written, holds an input, or holds other files.
+
+    Called before any input is read: a directory is created (and removed) where ``--out``
+    would be made, so a large input is not read and counted for nothing.
+    """
+    try:
+        _check_out(out, inputs)
+    except OSError as error:
+        raise InputError(f"--out {out}: cannot be written ({os_problem(error)})") from None
+
+
+def _check_out(out: Path, inputs: list[Path]) -> None:
+    """Do the checks of ``check_out``; an ``OSError`` means ``--out`` cannot be made."""
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a directory")
     resolved = out.resolve()
@@ -395,6 +487,28 @@ def check_out(out: Path, inputs: list[Path]) -> None:
             f"--out {out}: directory is not empty and is not a previous ppr output; "
             "choose a new or empty directory"
         )
+    parent = out.absolute().parent
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), Path("/"))
+    if not existing.is_dir():
+        raise InputError(f"--out {out}: {existing} is a file, not a directory")
+    longest = os.pathconf(existing, "PC_NAME_MAX")
+    names = [out.name, *(p.name for p in out.absolute().parents if not p.exists())]
+    for name in names:
+        if len(os.fsencode(name)) > longest:
+            raise InputError(
+                f"--out {out}: the name {name[:40]!r}... is too long (at most {longest} bytes)"
+            )
+    try:
+        probe = tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".probe", dir=existing)
+    except OSError as error:
+        raise InputError(
+            f"--out {out}: no directory can be created in {existing} ({error.strerror}; "
+            "expected a writable directory on a real file system, not e.g. /proc or /sys)"
+        ) from None
+    os.rmdir(probe)
+
+
+STAGING_PREFIX = ".ppr-"
 
 
 def is_previous_output(out: Path) -> bool:
@@ -409,24 +523,25 @@ def is_previous_output(out: Path) -> bool:
 
 
 def _csv_text(table: pd.DataFrame, notices: list[str]) -> str:
-    """Return a table as CSV text, with the notice column when there are notices."""
+    """Return a table as CSV text safe to open in a spreadsheet, with any notices as a column."""
     if notices:
         table = table.assign(**{NOTICE_COLUMN: "; ".join(notices)})
-    return table.to_csv(index=False, lineterminator="\n")
+    return spreadsheet.to_csv(table)
 
 
 def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: list[str]) -> None:
     """Write every table and the summary into ``out``, all at once (temporary dir, rename)."""
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=parent))
     try:
         for name, table in shown.items():
             path = staging / TABLES[name][0]
             table = table.drop(columns=UNWRITTEN_COLUMNS.get(name, []))
             path.write_text(_csv_text(table, notices), encoding="utf-8", newline="")
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-        (staging / SUMMARY).write_text(text, encoding="utf-8")
+        # A file name that is not UTF-8 is kept as a JSON escape, not refused.
+        (staging / SUMMARY).write_bytes(text.encode("utf-8", "backslashreplace"))
         os.chmod(staging, 0o777 & ~_umask())
         _replace(staging, out)
     except BaseException:
@@ -446,7 +561,7 @@ def _replace(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
+    retired = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".old", dir=staging.parent))
     retired.rmdir()
     out.rename(retired)
     try:

@@ -1,27 +1,39 @@
 """Client records (TVAP performance-report entries and closures): the file contract.
 
-Columns are snake_case; unknown extra columns are kept. Values are matched case-insensitively
-and trimmed. A person is (grantee, client_id), compared case-insensitively.
+Columns are snake_case; unknown extra columns are kept. Values are matched case-insensitively,
+trimmed and in Unicode normal form C (a name typed on a Mac equals the same name typed on
+Windows). A person is (grantee, client_id), compared so.
 The answer lists below for free-text fields are not published by OTIP; the code lists are the
 project's own (see docs in data/README.md and the notebook on client records).
 
-``read_entries`` and ``read_closures`` read CSV (UTF-8, with or without BOM), Parquet or XLSX
-(first sheet), check every rule over the whole file, and raise one ``InputError`` listing all
+``read_entries`` and ``read_closures`` read CSV (UTF-8, with or without BOM; LF, CRLF or CR
+line ends), Parquet or XLSX (the sheet whose row 1 holds the required columns, or one named),
+check every rule over the whole file, and raise one ``InputError`` listing all
 violations (file, spreadsheet row with header = row 1, column, value, what was expected; at
 most ``MAX_LISTED`` per column and rule, the rest counted). They return normalized frames:
 contract columns in contract order then extra columns; dates as datetime64 (NaT if blank);
 codes lower-case with blank = "unknown" where the contract says so; family counts int64
 (blank = 0); age and region nullable Int64; text trimmed, "" for blank. A date may carry a
-time of day (``2016-01-05 00:00:00``, ``2016-01-05T09:30``); the time is ignored.
+time of day and a zone (``2016-01-05 00:00:00``, ``2016-01-05T09:30-05:00``); the date is
+taken as written (not converted to UTC), and a time-zone-aware Parquet timestamp gives its date
+in its own zone. Dates before ``DATE_FLOOR`` (October 2000) and family counts above
+``MAX_FAMILY_COUNT`` are errors.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -29,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analysis.errors import InputError
+from analysis.errors import InputError, os_problem
 
 FAMILY_COLUMNS = (
     "family_parents",
@@ -77,13 +89,18 @@ def person_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def _folded(values: pd.Series) -> pd.Series:
-    """Trim and case-fold text (``str.casefold``); fast for ASCII, exact for all Unicode."""
+    """Trim, case-fold and NFC-normalize text; fast for ASCII, exact for all Unicode."""
     values = values.astype("str").str.strip()
     folded = values.str.lower()
     wide = ~values.str.isascii().fillna(True).astype(bool)
     if wide.any():
-        folded = folded.mask(wide, values[wide].str.casefold())
+        folded = folded.mask(wide, values[wide].map(_fold))
     return folded
+
+
+def _fold(text: str) -> str:
+    """Return text case-folded in Unicode normal form C (the same however it was typed)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,11 +113,28 @@ SYNTHETIC_VALUE = "synthetic"
 MAX_LISTED = 50
 """At most this many problems are listed per column and rule; the rest are counted."""
 
+SHEET_ATTRIBUTE = "sheet"
+"""``frame.attrs[SHEET_ATTRIBUTE]``: the name of the XLSX sheet a frame was read from."""
+HEADER_SEARCH_ROWS = 20
+"""A header missing from row 1 is looked for in this many rows below it."""
+
 DATE_EXPECTED = "expected YYYY-MM-DD"
+DATE_FLOOR = date(2000, 10, 1)
+"""No TVAP date is earlier: the Trafficking Victims Protection Act became law in October 2000."""
+MAX_FAMILY_COUNT = 50
+"""A family count above this (in one cell) is not a plausible family: an error, not a count."""
+RESERVED_GRANTEES = ("total",)
+"""Row labels of the tables (compared ignoring case): a grantee may not be named so."""
+EXCEL_DAY_ZERO = date(1899, 12, 30)
+"""Excel's serial date 0 (serial 36800 is 2000-10-01)."""
 PARSED_BY_VALUE = ("date", "code", "count", "whole")
-# A date, optionally followed by a time of day (as spreadsheets and Parquet timestamps give);
-# the time is ignored.
-_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"
+# A date, optionally followed by a time of day and a zone (as spreadsheets, Parquet timestamps
+# and ISO 8601 exports give); the time and the zone are ignored: the date is taken as written.
+_DATE_PATTERN = (
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?: ?(?:Z|[+-]\d{2}(?::?\d{2})?))?)?"
+)
+_SERIAL_PATTERN = r"\d{5}(?:\.\d+)?"
 
 
 @dataclass(frozen=True)
@@ -144,16 +178,31 @@ CLOSURE_RULES: dict[str, Column] = {
 }
 
 
-def read_entries(path: str | Path, *, today: date | None = None) -> pd.DataFrame:
+def read_entries(
+    path: str | Path,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    date_format: str | None = None,
+) -> pd.DataFrame:
     """Read and validate an entries file (CSV, Parquet or XLSX); return the normalized frame.
 
     Every rule of the contract is checked over the whole file; all violations are raised
-    together as one ``InputError``. ``today`` (default: the current date) bounds the dates.
+    together as one ``InputError``. ``today`` (default: the current date) bounds the dates;
+    ``sheet`` names the XLSX sheet (default: found by its header); ``date_format`` (a
+    ``check_date_format`` pattern) also reads text dates written that way.
     """
     path = Path(path)
-    raw, rows = read_table(path, _parsed_by_value(ENTRY_RULES))
     problems = Problems(path.name)
-    frame = _normalize(raw, rows, ENTRY_RULES, problems, today)
+    raw, rows = read_table(
+        path,
+        _parsed_by_value(ENTRY_RULES),
+        problems=problems,
+        sheet=sheet,
+        required=ENTRY_REQUIRED,
+    )
+    frame = _normalize(raw, rows, ENTRY_RULES, problems, today, date_format)
+    _check_reserved(frame, rows, problems)
     if "intake_date" in raw and "referral_date" in raw:
         _check_referral_order(frame, raw, rows, problems)
     if {"grantee", "client_id", "intake_date"} <= set(raw.columns):
@@ -161,27 +210,45 @@ def read_entries(path: str | Path, *, today: date | None = None) -> pd.DataFrame
         key = ("grantee", "client_id", "intake_date")
         _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "entries")
+    frame.attrs[SHEET_ATTRIBUTE] = raw.attrs.get(SHEET_ATTRIBUTE)
     return frame
 
 
 def read_closures(
-    path: str | Path, entries: pd.DataFrame, *, today: date | None = None
+    path: str | Path,
+    entries: pd.DataFrame | None,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a closures file against the (already read) entries.
 
     Besides the column rules, each closure's person must have an entry and its closure_date
-    must not be before that person's first intake_date.
+    must not be before that person's first intake_date. With ``entries`` None (the entries
+    file was bad) those two checks are left out and every other rule is checked.
     """
     path = Path(path)
-    raw, rows = read_table(path, _parsed_by_value(CLOSURE_RULES))
     problems = Problems(path.name)
-    frame = _normalize(raw, rows, CLOSURE_RULES, problems, today)
+    raw, rows = read_table(
+        path,
+        _parsed_by_value(CLOSURE_RULES),
+        problems=problems,
+        sheet=sheet,
+        required=CLOSURE_REQUIRED,
+    )
+    frame = _normalize(raw, rows, CLOSURE_RULES, problems, today, date_format)
+    _check_reserved(frame, rows, problems)
     if {"grantee", "client_id"} <= set(raw.columns):
-        person = _check_closure_people(frame, raw, rows, entries, problems)
+        if entries is None:
+            person = person_codes(frame)[0]
+        else:
+            person = _check_closure_people(frame, raw, rows, entries, problems)
         if "closure_date" in raw:
             key = ("grantee", "client_id", "closure_date")
             _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "closures")
+    frame.attrs[SHEET_ATTRIBUTE] = raw.attrs.get(SHEET_ATTRIBUTE)
     return frame
 
 
@@ -260,34 +327,41 @@ def quote(value: object, limit: int = 60) -> str:
 
 
 def read_table(
-    path: Path, untrimmed: frozenset[str] = frozenset()
+    path: Path,
+    untrimmed: frozenset[str] = frozenset(),
+    *,
+    problems: Problems | None = None,
+    sheet: str | None = None,
+    required: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read a records file as text: every column a trimmed string, blanks as "".
 
-    Returns the frame (header names trimmed, contract names lower-cased, rows whose cells are
-    all blank dropped) and each row's spreadsheet row number (header = row 1). Columns named in
-    ``untrimmed`` are left as read, for a caller that trims each distinct value instead.
+    Returns the frame (header names trimmed, contract names lower-cased, text in Unicode NFC,
+    rows whose cells are all blank dropped) and each row's spreadsheet row number (header =
+    row 1, blank lines and skipped lines counted). Columns named in ``untrimmed`` are left
+    as read, for a caller that trims each distinct value instead. Problems found while
+    reading (malformed lines, Excel error cells, a header below row 1) go to ``problems``
+    (raised at once when it is None); ``problems.file_name`` then names the sheet read, which
+    is also ``frame.attrs[SHEET_ATTRIBUTE]``. ``sheet`` names the XLSX sheet to read, else
+    the first whose row 1 holds the ``required`` columns.
     """
-    if path.suffix.lower() not in FILE_TYPES:
-        raise InputError(
-            f"{path.name}: unsupported file type {path.suffix or '(none)'!r} "
-            f"(expected one of {', '.join(FILE_TYPES)})",
-            heading=f"{path}: cannot be read",
-        )
-    if not path.is_file():
-        raise InputError(f"{path.name}: no such file", heading=f"{path}: cannot be read")
-    if path.stat().st_size == 0:
-        raise InputError(
-            f"{path.name}: the file is empty (expected a header row and at least one data row)",
-            heading=f"{path}: cannot be read",
-        )
-    reader = {".csv": _read_csv, ".parquet": _read_parquet, ".xlsx": _read_xlsx}
-    frame = reader[path.suffix.lower()](path)
+    own = problems is None
+    problems = Problems(path.name) if problems is None else problems
+    suffix = _check_file(path)
+    if suffix == ".csv":
+        frame, rows = _read_csv(path, problems, required)
+    elif suffix == ".parquet":
+        frame = _read_parquet(path)
+        rows = np.arange(len(frame), dtype=np.int64) + 2
+    else:
+        frame, rows = _read_xlsx(path, problems, sheet, required)
+    sheet_read = frame.attrs.get(SHEET_ATTRIBUTE)
+    _refuse_header_below(frame, rows, required, path, problems)
     frame = _tidy_header(frame, path)
+    frame.attrs[SHEET_ATTRIBUTE] = sheet_read
     for name in frame.columns:  # each reader gives "" (never null) for a blank cell
-        if name not in untrimmed:
-            frame[name] = frame[name].str.strip()
-    rows = np.arange(len(frame), dtype=np.int64) + 2
+        values = _nfc(frame[name])
+        frame[name] = values if name in untrimmed else values.str.strip()
     if len(frame.columns):
         blank_row = (frame.iloc[:, 0].str.strip() == "").to_numpy().copy()
         candidates = np.flatnonzero(blank_row)
@@ -297,13 +371,100 @@ def read_table(
         if blank_row.any():
             frame = frame.loc[~blank_row].reset_index(drop=True)
             rows = rows[~blank_row]
-    if frame.empty:
+    if frame.empty and not problems.count:
         raise InputError(
-            f"{path.name}: the file has a header row but no data rows "
+            f"{problems.file_name}: the file has a header row but no data rows "
             "(expected at least one data row)",
             heading=f"{path}: cannot be read",
         )
+    if own:
+        problems.raise_if_any(path, "records")
     return frame, rows
+
+
+def _check_file(path: Path) -> str:
+    """Return the file's type (suffix); raise ``InputError`` unless it is a readable file."""
+    cannot = f"{path}: cannot be read"
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path.name}: no such file", heading=cannot) from None
+    except OSError as error:
+        raise InputError(f"{path.name}: {os_problem(error)}", heading=cannot) from None
+    kind = _not_a_file(info.st_mode)
+    if kind:
+        raise InputError(
+            f"{path.name}: is {kind}, not a file (expected a CSV, Parquet or XLSX file)",
+            heading=cannot,
+        )
+    if path.suffix.lower() not in FILE_TYPES:
+        raise InputError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'!r} "
+            f"(expected one of {', '.join(FILE_TYPES)})",
+            heading=cannot,
+        )
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise InputError(
+            f"{path.name}: cannot be opened for reading ({os_problem(error)})", heading=cannot
+        ) from None
+    if info.st_size == 0:
+        raise InputError(
+            f"{path.name}: the file is empty (expected a header row and at least one data row)",
+            heading=cannot,
+        )
+    return path.suffix.lower()
+
+
+def _not_a_file(mode: int) -> str:
+    """Return what a path that is not a regular file is ("a directory", ...), else ""."""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    for test, kind in kinds:
+        if test(mode):
+            return kind
+    return "" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _nfc(values: pd.Series) -> pd.Series:
+    """Return text in Unicode normal form C, so that the same name typed anywhere is equal."""
+    wide = ~values.str.isascii().fillna(True).astype(bool)
+    if not wide.any():
+        return values
+    return values.mask(wide, values[wide].str.normalize("NFC"))
+
+
+def _refuse_header_below(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    required: tuple[str, ...],
+    path: Path,
+    problems: Problems,
+) -> None:
+    """Raise ``InputError`` saying where the header seems to be, when it is not on row 1.
+
+    That is when row 1 lacks a required column and a row a little below holds them all.
+    """
+    names = {str(name).strip().lower() for name in frame.columns}
+    if not required or set(required) <= names:
+        return
+    for position in range(min(len(frame), HEADER_SEARCH_ROWS)):
+        cells = {str(value).strip().lower() for value in frame.iloc[position]}
+        if set(required) <= cells:
+            row = int(rows[position])
+            raise InputError(
+                f"{problems.file_name}, row 1: the header seems to be on row {row} (it holds "
+                f"{', '.join(required)}); expected the header on row 1: delete the {row - 1} "
+                "row(s) above it",
+                heading=f"{path}: cannot be read",
+            )
 
 
 def _tidy_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -312,7 +473,7 @@ def _tidy_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     Unnamed columns without values are dropped; repeated names are errors.
     """
     known = {*ENTRY_COLUMNS, *CLOSURE_COLUMNS, SYNTHETIC_COLUMN}
-    names = [str(name).strip() for name in frame.columns]
+    names = [unicodedata.normalize("NFC", str(name).strip()) for name in frame.columns]
     names = [name.lower() if name.lower() in known else name for name in names]
     frame.columns = names
     problems = Problems(path.name)
@@ -334,15 +495,30 @@ def _tidy_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return frame.iloc[:, keep]
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a UTF-8 CSV (with or without BOM) with every column as text."""
-    with path.open("rb") as handle:
-        first_line = handle.readline()
+def _source(path: Path) -> str | BinaryIO:
+    """Return the path for a reader that takes one, or an open file when the name is not UTF-8."""
     try:
-        header_text = first_line.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _raise_not_utf8(path)
-    header = next(csv.reader([header_text]), [])
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # a file name of bytes that are not UTF-8 (kept as escapes)
+        return open(path, "rb")  # noqa: SIM115 - the readers close it
+    return str(path)
+
+
+def _read_csv(
+    path: Path, problems: Problems, required: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read a UTF-8 CSV (with or without BOM) with every column as text, and its row numbers.
+
+    Line ends may be LF, CRLF or CR; blank lines are rows (dropped later, counted); a line
+    with the wrong number of fields is reported at its row and skipped.
+    """
+    header = _csv_records(path, 1)[0]
+    if required and not set(required) <= {name.strip().lower() for name in header}:
+        top = _csv_records(path, HEADER_SEARCH_ROWS + 1)[1:]
+        width = max((len(record) for record in top), default=0)
+        found = pd.DataFrame([record + [""] * (width - len(record)) for record in top])
+        rows = np.arange(2, len(top) + 2, dtype=np.int64)
+        _refuse_header_below(found, rows, required, path, problems)
     if not header or all(not name.strip() for name in header):
         raise InputError(
             f"{path.name}, row 1: no header row (expected column names such as "
@@ -357,8 +533,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
                     f"(expected values separated by commas; this file seems to use {name})",
                     heading=f"{path}: cannot be read",
                 )
-    if len(set(header)) != len(header):
-        repeated = sorted({name for name in header if header.count(name) > 1})
+    named = [name for name in header if name.strip()]
+    if len(set(named)) != len(named):
+        repeated = sorted({name for name in named if named.count(name) > 1})
         raise InputError(
             [
                 f"{path.name}, row 1: column {name!r} appears more than once (expected once)"
@@ -366,42 +543,99 @@ def _read_csv(path: Path) -> pd.DataFrame:
             ],
             heading=f"{path}: cannot be read",
         )
-    bad_rows: list[str] = []
+    skipped: list[tuple[int | None, int, str]] = []
 
     def invalid_row(row: pacsv.InvalidRow) -> str:
-        if not row.text.strip():  # a line of spaces, like an empty line, is not a row
-            return "skip"
-        bad_rows.append(
-            f"{path.name}: a line has {row.actual_columns} field(s) (expected "
-            f"{row.expected_columns}, as in the header): {quote(row.text)}"
-        )
+        skipped.append((row.number, row.actual_columns, row.text))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            path,
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=invalid_row
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.large_string() for name in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+    table = _arrow_csv(path, len(header), invalid_row, threads=True)
+    if skipped:  # numbered only when read in one thread: read again, only in this case
+        skipped.clear()
+        table = _arrow_csv(path, len(header), invalid_row, threads=False)
+    names = [table.column(i)[0].as_py() for i in range(table.num_columns)]
+    table = table.slice(1)
+    numbers = np.array([number or 0 for number, _, _ in skipped], dtype=np.int64)
+    rows = np.arange(2, table.num_rows + len(skipped) + 2, dtype=np.int64)
+    rows = rows[~np.isin(rows, numbers)]
+    bad = [(number, actual, text) for number, actual, text in skipped if text.strip()]
+    for number, actual, text in bad[:MAX_LISTED]:  # a line of spaces is a blank row
+        problems.add(
+            f"the row has {actual} field(s) (expected {len(header)}, as in the header): "
+            f"{quote(text)}",
+            number,
         )
-    except pa.ArrowInvalid as error:
-        if "UTF8" in str(error) or "utf8" in str(error).lower():
-            _raise_not_utf8(path)
-        raise InputError(
-            f"{path.name}: cannot be read as CSV ({error})", heading=f"{path}: cannot be read"
-        ) from None
-    if bad_rows:
-        listed = bad_rows[:MAX_LISTED]
-        if len(bad_rows) > MAX_LISTED:
-            listed.append(f"{path.name}: {len(bad_rows) - MAX_LISTED} more such line(s)")
-        raise InputError(listed, heading=f"{path}: {len(bad_rows)} malformed line(s)")
+    problems.add_more(len(bad) - MAX_LISTED, "with the wrong number of fields", unit="line(s)")
     text = pd.StringDtype(na_value=np.nan)
-    return table.to_pandas(types_mapper={pa.large_string(): text, pa.string(): text}.get)
+    frame = table.to_pandas(types_mapper={pa.large_string(): text, pa.string(): text}.get)
+    return frame.set_axis(names, axis=1), rows
+
+
+def _csv_records(path: Path, count: int) -> list[list[str]]:
+    """Return the first ``count`` CSV records (the header first), whatever the line ends."""
+    try:
+        with open(path, "rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+            reader = csv.reader(text)
+            found = [next(reader, [])]
+            with contextlib.suppress(csv.Error):  # beyond the header, as far as it can read
+                found += [record for _, record in zip(range(count - 1), reader, strict=False)]
+            return found
+    except UnicodeDecodeError:
+        _raise_not_utf8(path)
+    except csv.Error as error:
+        raise InputError(
+            f"{path.name}, row 1: the header cannot be read as CSV ({error})",
+            heading=f"{path}: cannot be read",
+        ) from None
+
+
+def _arrow_csv(
+    path: Path, width: int, invalid_row: Callable[[pacsv.InvalidRow], str], *, threads: bool
+) -> pa.Table:
+    """Read every record of a CSV (the header as the first) as ``width`` text columns.
+
+    A cell longer than Arrow's block is read with blocks as large as the file.
+    """
+    names = [f"c{i}" for i in range(width)]
+    block = 1 << 20
+    while True:
+        source = _source(path)
+        try:
+            return pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    use_threads=threads, column_names=names, block_size=block
+                ),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True,
+                    invalid_row_handler=invalid_row,
+                    ignore_empty_lines=False,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.large_string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as error:
+            message = str(error)
+            if "straddl" in message and block < path.stat().st_size + 1:
+                block = min(max(block * 16, path.stat().st_size + 1), 2**31 - 1)
+                continue
+            if "utf8" in message.lower():
+                _raise_not_utf8(path)
+            raise InputError(
+                f"{path.name}: cannot be read as CSV ({message})",
+                heading=f"{path}: cannot be read",
+            ) from None
+        except OSError as error:
+            raise InputError(
+                f"{path.name}: cannot be read ({os_problem(error)})",
+                heading=f"{path}: cannot be read",
+            ) from None
+        finally:
+            if not isinstance(source, str):
+                source.close()
 
 
 def _raise_not_utf8(path: Path) -> NoReturn:
@@ -410,7 +644,8 @@ def _raise_not_utf8(path: Path) -> NoReturn:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        before = data[: error.start]
+        line = len(re.findall(rb"\r\n|\r|\n", before)) + 1
         byte = data[error.start : error.start + 1].hex()
         detail = f"byte 0x{byte} on line {line}"
     else:  # pragma: no cover - the reader reported bad text that Python decodes
@@ -425,19 +660,40 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     """Read a Parquet file, turning every column into text as it would appear in a CSV."""
     import pyarrow.parquet as pq  # only Parquet input needs it (slow to import)
 
+    source = _source(path)
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(source)
+        names = parquet.schema_arrow.names
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise InputError(
+                [
+                    f"{path.name}, row 1: column {name!r} appears more than once (expected once)"
+                    for name in repeated
+                ],
+                heading=f"{path}: cannot be read",
+            )
+        table = parquet.read()
     except (pa.ArrowException, OSError) as error:
         raise InputError(
             f"{path.name}: cannot be read as Parquet ({error})", heading=f"{path}: cannot be read"
         ) from None
+    finally:
+        if not isinstance(source, str):
+            source.close()
     frame = pd.DataFrame({i: _arrow_text(table.column(i)) for i in range(table.num_columns)})
     return frame.set_axis(table.column_names, axis=1)
 
 
 def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
-    """Render one Parquet column as text: dates as YYYY-MM-DD, nulls as ""."""
+    """Render one Parquet column as text: dates as YYYY-MM-DD, nulls as "".
+
+    A time-zone-aware timestamp is first taken in its own zone (its local date and time).
+    """
     kind = column.type
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        column = pc.local_timestamp(column)
+        kind = column.type
     if pa.types.is_timestamp(kind):
         days = pc.cast(pc.floor_temporal(column, unit="day"), kind)
         if pc.all(pc.equal(days, column)).as_py() in (True, None):
@@ -449,7 +705,7 @@ def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         try:
             column = pc.cast(column, pa.string())
-        except pa.ArrowNotImplementedError:
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
             return pd.Series(
                 ["" if value is None else str(value) for value in column.to_pylist()],
                 dtype="str",
@@ -458,32 +714,177 @@ def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
     return pd.Series(column.to_pandas(), dtype="str")
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    """Read the first sheet of an XLSX workbook, turning every cell into text."""
-    try:
-        sheet = pd.read_excel(
-            path, sheet_name=0, dtype=object, header=None, engine="openpyxl", na_filter=False
-        )
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise InputError(
+def _read_xlsx(
+    path: Path, problems: Problems, sheet: str | None, required: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read one sheet of an XLSX workbook as text, with its row numbers (see ``read_table``).
+
+    Error cells and formulas without a saved value are reported; the sheet read is named in
+    ``problems.file_name`` and the frame's ``attrs``.
+    """
+    import openpyxl  # only XLSX input needs it
+
+    def unreadable(error: Exception) -> InputError:
+        return InputError(
             f"{path.name}: cannot be read as an Excel workbook (.xlsx) "
             f"({type(error).__name__}: {error})",
             heading=f"{path}: cannot be read",
-        ) from None
-    if sheet.empty:
+        )
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise unreadable(error) from None
+    try:
+        name, fallback = _choose_sheet(book, sheet, required, path)
+        grid, errors, unsaved = _sheet_cells(book[name])
+    except InputError:
+        raise
+    except Exception as error:
+        raise unreadable(error) from None
+    finally:
+        book.close()
+    problems.file_name = f"{path.name}, sheet {name!r}"
+    if fallback:
+        problems.add(
+            f"no sheet has the required columns ({', '.join(required)}) on row 1 (sheets: "
+            f"{', '.join(map(repr, book.sheetnames))}); the first was read "
+            "(name the sheet with --sheet NAME)"
+        )
+    if unsaved:
+        unsaved = _formulas(path, name, unsaved)
+    if not grid:
         raise InputError(
-            f"{path.name}: the first sheet is empty (expected a header row and at least one "
+            f"{problems.file_name}: the sheet is empty (expected a header row and at least one "
             "data row)",
             heading=f"{path}: cannot be read",
         )
-    header = [_cell_text(value) for value in sheet.iloc[0]]
-    body = sheet.iloc[1:]
-    return pd.DataFrame(
+    width = max(len(row) for row in grid)
+    header = [_cell_text(value) for value in grid[0]] + [""] * (width - len(grid[0]))
+    _report_cells(problems, header, errors, unsaved)
+    body = [row + [None] * (width - len(row)) for row in grid[1:]]
+    frame = pd.DataFrame(
         {
-            position: pd.Series([_cell_text(value) for value in body[column]], dtype="str")
-            for position, column in enumerate(sheet.columns)
+            position: pd.Series([_cell_text(row[position]) for row in body], dtype="str")
+            for position in range(width)
         }
     ).set_axis(header, axis=1)
+    frame.attrs[SHEET_ATTRIBUTE] = name
+    return frame, np.arange(len(body), dtype=np.int64) + 2
+
+
+def _choose_sheet(
+    book: Any, sheet: str | None, required: tuple[str, ...], path: Path
+) -> tuple[str, bool]:
+    """Return the sheet to read and whether it is only the first (none has the header).
+
+    ``sheet`` when given; else the first sheet whose row 1 holds the ``required`` columns,
+    else the first whose header is a few rows below row 1, else the first sheet.
+    """
+    names = list(book.sheetnames)
+    if sheet is not None:
+        if sheet not in names:
+            raise InputError(
+                f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(map(repr, names))})",
+                heading=f"{path}: cannot be read",
+            )
+        return sheet, False
+    if not required:
+        return names[0], False
+    below = None
+    for name in names:
+        book[name].reset_dimensions()  # the stored dimension can be wrong
+        top = book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+        for number, values in enumerate(top, start=1):
+            cells = {str(value).strip().lower() for value in values if value is not None}
+            if set(required) <= cells:
+                if number == 1:
+                    return name, False
+                below = below or name
+                break
+    return (below, False) if below else (names[0], True)
+
+
+def _sheet_cells(sheet: Any) -> tuple[list[list[object]], list[tuple], list[tuple]]:
+    """Return a sheet's values by row (row 1 first, gaps filled with None) and its odd cells.
+
+    The odd cells are (row, column, coordinate, value) of error cells and of cells holding
+    nothing (a formula without a saved value, or a formatted empty cell).
+    """
+    sheet.reset_dimensions()  # the stored dimension can be wrong: read every cell there is
+    grid: list[list[object]] = []
+    errors: list[tuple] = []
+    empty: list[tuple] = []
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            row_number = getattr(cell, "row", None)
+            if row_number is None:
+                continue
+            value = cell.value
+            if value is None:
+                empty.append((row_number, cell.column, cell.coordinate, None))
+                continue
+            while len(grid) < row_number:
+                grid.append([])
+            row = grid[row_number - 1]
+            row.extend([None] * (cell.column - len(row)))
+            if cell.data_type == "e":
+                errors.append((row_number, cell.column, cell.coordinate, value))
+            row[cell.column - 1] = value
+    return grid, errors, empty
+
+
+def _formulas(path: Path, sheet: str, empty: list[tuple]) -> list[tuple]:
+    """Return those of the empty cells that hold a formula (no saved value), with it."""
+    import openpyxl
+
+    wanted = {(row, column): (row, column, coordinate) for row, column, coordinate, _ in empty}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    found = []
+    try:
+        formulas = book[sheet]
+        formulas.reset_dimensions()
+        for cells in formulas.iter_rows():
+            for cell in cells:
+                key = (getattr(cell, "row", None), getattr(cell, "column", None))
+                if key not in wanted or cell.value is None:
+                    continue
+                text = getattr(cell.value, "text", cell.value)
+                found.append((*wanted[key], str(text)))
+    finally:
+        book.close()
+    return found
+
+
+def _report_cells(
+    problems: Problems, header: list[str], errors: list[tuple], unsaved: list[tuple]
+) -> None:
+    """Report error cells and formulas without a saved value, up to the cap per column."""
+    kinds = (
+        (
+            errors,
+            "cell {cell} shows {value}, an Excel error (expected a value: correct the formula "
+            "or the data it uses, or type the value)",
+            "that are Excel errors",
+        ),
+        (
+            unsaved,
+            "cell {cell} is a formula without a saved value, {value} (expected a value: open "
+            "and save the file in Excel, or paste values)",
+            "that are formulas without a saved value",
+        ),
+    )
+    for cells, describe, summary in kinds:
+        by_column: dict[int, list[tuple]] = {}
+        for cell in sorted(cells):
+            by_column.setdefault(cell[1], []).append(cell)
+        for column, found in sorted(by_column.items()):
+            name = header[column - 1] if column <= len(header) else ""
+            label = name.strip() or f"{column} (no name)"
+            for row, _, coordinate, value in found[:MAX_LISTED]:
+                text = describe.replace("{cell}", coordinate).replace("{value}", quote(value))
+                problems.add(text, row, label)
+            problems.add_more(len(found) - MAX_LISTED, summary, label)
 
 
 def _cell_text(value: object) -> str:
@@ -509,6 +910,7 @@ def _normalize(
     rules: dict[str, Column],
     problems: Problems,
     today: date | None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Check each contract column against its rule and return the normalized frame."""
     missing = [name for name, rule in rules.items() if rule.required and name not in raw]
@@ -524,10 +926,10 @@ def _normalize(
     columns: dict[str, pd.Series] = {}
     for name, rule in rules.items():
         if name in raw:
-            columns[name] = _normalize_column(name, rule, raw[name], rows, problems, limit)
+            values = raw[name]
         else:  # reported above if required; an absent optional column is all blank
-            optional = replace(rule, required=False)
-            columns[name] = _normalize_column(name, optional, blank, rows, problems, limit)
+            rule, values = replace(rule, required=False), blank
+        columns[name] = _normalize_column(name, rule, values, rows, problems, limit, date_format)
     extras = {name: raw[name] for name in raw.columns if name not in rules}
     return pd.DataFrame({**columns, **extras}, index=raw.index)
 
@@ -539,6 +941,7 @@ def _normalize_column(
     rows: np.ndarray,
     problems: Problems,
     today: pd.Timestamp,
+    date_format: str | None = None,
 ) -> pd.Series:
     """Check one column against its rule; return it normalized."""
     if rule.kind == "text":
@@ -550,7 +953,7 @@ def _normalize_column(
     if rule.required:
         _report_blank(name, distinct.spread(empty), rows, values, problems)
     if rule.kind == "date":
-        return _normalize_dates(name, values, distinct, empty, rows, problems, today)
+        return _normalize_dates(name, values, distinct, empty, rows, problems, today, date_format)
     if rule.kind == "code":
         codes = distinct.values.str.lower()
         if rule.blank_is_unknown:
@@ -576,6 +979,17 @@ def _normalize_column(
             "{value} is not a whole number >= 0 (expected 0, 1, 2, ...; blank means 0)",
             "that are not whole numbers >= 0",
         )
+        implausible = (numbers > MAX_FAMILY_COUNT).to_numpy()
+        problems.add_rows(
+            distinct.spread(implausible),
+            rows,
+            name,
+            values,
+            f"{{value}} is more than {MAX_FAMILY_COUNT}, the most one family count can "
+            f"plausibly be (expected a whole number from 0 to {MAX_FAMILY_COUNT}; blank means 0)",
+            f"with counts above {MAX_FAMILY_COUNT}",
+        )
+        numbers = numbers.where(~implausible, 0.0)  # reported: never counted
         return distinct.series(numbers.fillna(0).astype("int64"))
     inside = ((numbers >= rule.low) & (numbers <= rule.high)).to_numpy()
     problems.add_rows(
@@ -612,17 +1026,31 @@ def _normalize_dates(
     rows: np.ndarray,
     problems: Problems,
     today: pd.Timestamp,
+    date_format: str | None = None,
 ) -> pd.Series:
-    """Parse a date column; report values that are not dates or are after ``today``."""
-    parsed = _parse_dates(distinct.values)
-    bad = (~empty) & parsed.isna().to_numpy()
+    """Parse a date column; report values that are not dates, too early or after ``today``."""
+    parsed, early = _parse_dates(distinct.values, date_format)
+    bad = (~empty) & parsed.isna().to_numpy() & ~early
+    serial = bad & distinct.values.str.fullmatch(_SERIAL_PATTERN).fillna(False).to_numpy(bool)
+    expected = DATE_EXPECTED + (f", or {date_format}" if date_format else "")
     problems.add_rows(
-        distinct.spread(bad),
+        distinct.spread(bad & ~serial),
         rows,
         name,
         values,
-        f"{{value}} is not a date ({DATE_EXPECTED})",
+        f"{{value}} is not a date ({expected})",
         "that are not dates",
+    )
+    _report_serial_dates(name, distinct, serial, rows, problems)
+    problems.add_rows(
+        distinct.spread(early),
+        rows,
+        name,
+        values,
+        f"{{value}} is before {DATE_FLOOR:%Y-%m-%d} (expected a date from October 2000, when "
+        "the Trafficking Victims Protection Act became law, to today; 0001-01-01 or "
+        "1900-01-01 are placeholders, not dates)",
+        f"with dates before {DATE_FLOOR:%Y-%m-%d}",
     )
     problems.add_rows(
         distinct.spread((parsed > today).to_numpy()),
@@ -632,7 +1060,43 @@ def _normalize_dates(
         f"{{value}} is in the future (expected on or before today, {today:%Y-%m-%d})",
         "with dates in the future",
     )
-    return distinct.series(parsed)
+    return distinct.series(parsed.where(~early))
+
+
+def _report_serial_dates(
+    name: str, distinct: _Distinct, serial: np.ndarray, rows: np.ndarray, problems: Problems
+) -> None:
+    """Report values that look like Excel date numbers, with the date each would be."""
+    where = np.flatnonzero(distinct.spread(serial))
+    texts = distinct.rows()
+    for position in where[:MAX_LISTED]:
+        value = texts.iat[position]
+        day = EXCEL_DAY_ZERO + pd.Timedelta(days=int(float(value)))
+        problems.add(
+            f"{quote(value)} is not a date ({DATE_EXPECTED}); it looks like an Excel date "
+            f"number (for {day:%Y-%m-%d}): format the column as a date before saving",
+            int(rows[position]),
+            name,
+        )
+    problems.add_more(len(where) - MAX_LISTED, "that look like Excel date numbers", name)
+
+
+def check_date_format(pattern: str) -> str:
+    """Return a ``--date-format`` pattern if it names a day, a month and a four-digit year.
+
+    Raise ``ValueError`` otherwise: a two-digit year or a missing part would be a guess.
+    """
+    codes = set(re.findall(r"%(.)", pattern))
+    if not ({"d", "Y"} <= codes and codes & {"m", "b", "B"}):
+        raise ValueError(
+            f"expected a pattern with a day (%d), a month (%m or %b) and a four-digit year "
+            f"(%Y), such as %m/%d/%Y, not {pattern!r}"
+        )
+    allowed = {"d", "m", "b", "B", "Y", "%"}
+    if codes - allowed:
+        extra = ", ".join(f"%{code}" for code in sorted(codes - allowed))
+        raise ValueError(f"{pattern!r}: {extra} not accepted (expected %d, %m, %b, %Y)")
+    return pattern
 
 
 class _Distinct:
@@ -661,12 +1125,26 @@ def _parsed_by_value(rules: dict[str, Column]) -> frozenset[str]:
     return frozenset(name for name, rule in rules.items() if rule.kind in PARSED_BY_VALUE)
 
 
-def _parse_dates(values: pd.Series) -> pd.Series:
-    """Parse ISO dates (an optional time of day is ignored); NaT where not a real date."""
+def _parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, np.ndarray]:
+    """Parse ISO dates (a time of day and a zone are ignored: the date is as written).
+
+    Returns the dates (NaT where not a real date, or before ``DATE_FLOOR``) and, per value,
+    whether it is a date before ``DATE_FLOOR``. With ``date_format``, text that is not ISO
+    is read with that pattern.
+    """
     iso = values.str.fullmatch(_DATE_PATTERN).fillna(False).astype(bool)
-    return pd.to_datetime(
-        values.str.slice(0, 10).where(iso), format="%Y-%m-%d", errors="coerce"
-    ).astype("datetime64[us]")
+    day = values.str.slice(0, 10)
+    parsed = pd.to_datetime(day.where(iso), format="%Y-%m-%d", errors="coerce").astype(
+        "datetime64[us]"
+    )
+    if date_format is not None:
+        other = ~iso & (values != "")
+        if other.any():
+            read = pd.to_datetime(values.where(other), format=date_format, errors="coerce")
+            parsed = parsed.where(~other, read.astype("datetime64[us]"))
+    floor = pd.Timestamp(DATE_FLOOR)
+    early = ((iso & (day < f"{DATE_FLOOR:%Y-%m-%d}")) | (parsed < floor)).to_numpy(bool)
+    return parsed.where(~early), early
 
 
 def _parse_whole(values: pd.Series) -> pd.Series:
@@ -675,6 +1153,21 @@ def _parse_whole(values: pd.Series) -> pd.Series:
     exact = np.isfinite(numbers) & (numbers.abs() <= 2**53)  # beyond that, not a count
     whole = exact & (np.floor(numbers) == numbers)
     return numbers.where(whole)
+
+
+def _check_reserved(frame: pd.DataFrame, rows: np.ndarray, problems: Problems) -> None:
+    """Report grantees named like a table's row label ("Total"): two rows would look alike."""
+    codes, names = pd.factorize(frame["grantee"])
+    reserved = _folded(pd.Series(names, dtype="str")).isin(RESERVED_GRANTEES).to_numpy()
+    problems.add_rows(
+        reserved.take(codes),
+        rows,
+        "grantee",
+        frame["grantee"],
+        "{value} is the label of the tables' Total row (expected another grantee name, "
+        "such as the grantee's full name, so that its row cannot be taken for the Total)",
+        "named like the Total row",
+    )
 
 
 def _check_referral_order(
@@ -810,7 +1303,7 @@ def _folded_index(
     folded = pc.utf8_lower(text)
     wide = pc.invert(pc.string_is_ascii(text)).fill_null(False)
     if pc.any(wide).as_py():  # str.lower equals str.casefold on ASCII only
-        exact = [value.casefold() for value in pc.filter(text, wide).to_pylist()]
+        exact = [_fold(value) for value in pc.filter(text, wide).to_pylist()]
         folded = pc.replace_with_mask(folded, wide, pa.array(exact, type=folded.type))
     if value_set is None:
         encoded = pc.dictionary_encode(folded)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from analysis import synthetic
 
@@ -54,6 +55,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Generate and write the records; bad arguments raise ``InputError`` (exit status 2)."""
     seed, scale = synthetic.check_arguments(args.seed, args.scale)
+    synthetic.check_directory(Path(args.out))  # before the work of generating
     print(f"synthesize: generating (seed {seed}, scale {scale:g}) ...", file=sys.stderr)
     records = synthetic.generate(seed=seed, scale=scale)
     print(
@@ -63,9 +65,14 @@ def run(args: argparse.Namespace) -> int:
     )
     paths = synthetic.write(records, args.out)
     for path in paths.values():
-        print(f"wrote {path}")
+        print(f"wrote {_shown(path)}")
     print(
         f"SYNTHETIC records: {records.victims:,} victims, {records.family_members:,} family "
         f"members, {records.clients:,} clients (Total counted by the contract's rules)"
     )
     return 0
+
+
+def _shown(path: Path) -> str:
+    """Return a path as printable text (bytes of a name that are not UTF-8 as escapes)."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -19,6 +19,9 @@ fields. Every row carries ``data_origin = synthetic``.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -27,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import catalog as catalog_module
-from analysis import fiscal, timeline
+from analysis import fiscal, spreadsheet, timeline
 from analysis.catalog import Catalog
-from analysis.errors import InputError
+from analysis.errors import InputError, os_problem
 from analysis.records import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
@@ -569,8 +572,7 @@ def write(records: SyntheticRecords, directory: str | Path) -> dict[str, Path]:
     The files are written under temporary names and renamed, so a failure leaves none behind.
     """
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise InputError(f"--out {directory}: is a file, not a directory")
+    check_directory(directory)
     paths = {name: directory / name for name in FILES}
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing:
@@ -578,6 +580,7 @@ def write(records: SyntheticRecords, directory: str | Path) -> dict[str, Path]:
             [f"{p}: already exists" for p in existing],
             heading="synthesize never overwrites files; choose a new or empty --out directory",
         )
+    created = [p for p in (directory, *directory.parents) if not p.exists()]
     directory.mkdir(parents=True, exist_ok=True)
     contents = {
         "entries.csv": lambda f: _csv(records.entries, f),
@@ -591,10 +594,34 @@ def write(records: SyntheticRecords, directory: str | Path) -> dict[str, Path]:
                 writer(handle)
         for name in FILES:
             temporary[name].replace(paths[name])
-    finally:
+    except BaseException:
         for path in temporary.values():
             path.unlink(missing_ok=True)
+        for path in created:  # innermost first: only directories this call made
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
     return paths
+
+
+def check_directory(directory: Path) -> None:
+    """Raise ``InputError`` unless ``directory`` is, or can be created as, a writable directory.
+
+    Checked before any record is generated: a directory is created (and removed) there.
+    """
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise InputError(f"--out {directory}: is a file, not a directory")
+        existing = next((p for p in (directory, *directory.parents) if p.exists()), Path("/"))
+        if not existing.is_dir():
+            raise InputError(f"--out {directory}: {existing} is a file, not a directory")
+        probe = tempfile.mkdtemp(prefix=".synthesize-", suffix=".probe", dir=existing)
+        os.rmdir(probe)
+    except OSError as error:
+        raise InputError(
+            f"--out {directory}: cannot be written ({os_problem(error)}; expected a writable "
+            "directory on a real file system, not e.g. /proc or /sys)"
+        ) from None
 
 
 def _csv(frame: pd.DataFrame, handle: TextIO) -> None:
@@ -611,8 +638,12 @@ def _csv(frame: pd.DataFrame, handle: TextIO) -> None:
 
 
 def _text(values: pd.Categorical) -> pd.Series:
-    """Return categories as plain Python text (missing as ""), quick for the CSV writer."""
-    labels = np.append(values.categories.to_numpy(dtype=object), "")
+    """Return categories as plain Python text (missing as ""), quick for the CSV writer.
+
+    Each category is made safe to open in a spreadsheet (``analysis.spreadsheet``).
+    """
+    categories = [spreadsheet.safe_cell(value) for value in values.categories]
+    labels = np.append(np.array(categories, dtype=object), "")
     return pd.Series(labels[values.codes], dtype=object)
 
 
