@@ -103,9 +103,13 @@ Dates: YYYY-MM-DD, optionally with a time of day and a zone (2016-01-05T09:30:00
 the calendar date is the date as written, in the zone it was written in (not converted to UTC).
 A time-zone-aware Parquet timestamp gives its date in its own zone. Other text dates
 (10/01/2015) are errors unless --date-format names their pattern; nothing is guessed. A date
-before 2000-10-01 is an error (the Trafficking Victims Protection Act of 2000 was signed into
-law in October 2000; 0001-01-01 or 1900-01-01 are placeholders), as is a date after today.
-Family counts: whole numbers from 0 to 50 per cell (more is not a plausible family).
+before 2000-10-01 is an error (the Trafficking Victims Protection Act was signed into law in
+October 2000, source S21; 0001-01-01 or 1900-01-01 are placeholders), as is a date after today.
+Family counts: whole numbers from 0 to 50 per cell (more is not a plausible family, and so
+no total can overflow). A grantee may not be named "Total" (the tables' Total row label).
+Text is compared trimmed, ignoring case, in Unicode normal form C.
+Every CSV written is safe to open in a spreadsheet: a text cell starting with =, +, -, @, tab
+or CR gets a leading ' (OWASP "CSV Injection"); control characters are dropped; numbers stay.
 
 Counting: periods are federal fiscal years (1 October - 30 September, named by the year they
 end) and fiscal quarters (Q1 = October-December) of intake_date. entries = entry rows;

@@ -435,10 +435,21 @@ def _not_a_file(mode: int) -> str:
 
 def _nfc(values: pd.Series) -> pd.Series:
     """Return text in Unicode normal form C, so that the same name typed anywhere is equal."""
+    data = _text_array(values)
+    if data is not None and all(_ascii_only(chunk) for chunk in data.chunks):
+        return values  # the common case, seen in the bytes at once
     wide = ~values.str.isascii().fillna(True).astype(bool)
     if not wide.any():
         return values
     return values.mask(wide, values[wide].str.normalize("NFC"))
+
+
+def _ascii_only(chunk: pa.Array) -> bool:
+    """Return True if the text array's character bytes (all of its buffer) are ASCII."""
+    buffers = chunk.buffers()
+    if len(buffers) < 3 or buffers[2] is None:
+        return True
+    return not len(buffers[2]) or int(np.frombuffer(buffers[2], dtype=np.uint8).max()) < 0x80
 
 
 def _refuse_header_below(
@@ -781,7 +792,12 @@ def _choose_sheet(
     ``sheet`` when given; else the first sheet whose row 1 holds the ``required`` columns,
     else the first whose header is a few rows below row 1, else the first sheet.
     """
-    names = list(book.sheetnames)
+    names = [name for name in book.sheetnames if hasattr(book[name], "iter_rows")]
+    if not names:  # only chart sheets
+        raise InputError(
+            f"{path.name}: the workbook has no worksheet (expected a sheet of rows)",
+            heading=f"{path}: cannot be read",
+        )
     if sheet is not None:
         if sheet not in names:
             raise InputError(
