@@ -167,6 +167,22 @@ def test_names_too_long_are_messages(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.csv"]
 
 
+def test_symbolic_link_loops_and_odd_paths_are_messages(tmp_path, capsys):
+    good = clean_csv(tmp_path)
+    (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    out = str(tmp_path / "out")
+    err = error_of(capsys, "--entries", str(tmp_path / "loop.csv"), "--out", out)
+    assert "loop.csv: Too many levels of symbolic links" in err
+    err = error_of(capsys, "--entries", str(good), "--out", str(tmp_path / "loop" / "x"))
+    assert "loop of symbolic links" in err
+    assert "is a directory" in error_of(capsys, "--entries", "", "--out", out)
+    # A file of /proc says it is empty yet holds text: it is read (and refused for its content).
+    (tmp_path / "status.csv").symlink_to("/proc/self/status")
+    err = error_of(capsys, "--entries", str(tmp_path / "status.csv"), "--out", out)
+    assert "this file seems to use tabs" in err
+
+
 @pytest.mark.parametrize(
     ("out", "said"),
     [
@@ -506,7 +522,7 @@ def test_text_dates_that_are_not_iso_need_an_explicit_format(tmp_path, capsys):
     ]
     out = str(tmp_path / "out")
     assert run("--entries", str(path), "--out", out, "--date-format", "%m/%d/%Y") == 0
-    for pattern in ("%m/%d/%y", "%m/%Y", "%d.%m.%Y %H:%M", "nonsense"):
+    for pattern in ("%m/%d/%y", "%m/%Y", "%d.%m.%Y %H:%M", "nonsense", "%m/%d/%Y%", "%d%m%Y%z"):
         with pytest.raises(SystemExit) as stopped:
             cli.main(["ppr", "--entries", str(path), "--out", out + "2", "--date-format", pattern])
         assert stopped.value.code == 2

@@ -476,6 +476,8 @@ def check_out(out: Path, inputs: list[Path]) -> None:
         _check_out(out, inputs)
     except OSError as error:
         raise InputError(f"--out {out}: cannot be written ({os_problem(error)})") from None
+    except RuntimeError:  # Path.resolve on a symbolic link loop
+        raise InputError(f"--out {out}: is a loop of symbolic links") from None
 
 
 def _check_out(out: Path, inputs: list[Path]) -> None:
@@ -484,7 +486,11 @@ def _check_out(out: Path, inputs: list[Path]) -> None:
         raise InputError(f"--out {out}: exists and is not a directory")
     resolved = out.resolve()
     for path in inputs:
-        if resolved in path.resolve().parents:
+        try:
+            parents = path.resolve().parents
+        except RuntimeError:  # a symbolic link loop: the reader says so
+            continue
+        if resolved in parents:
             raise InputError(f"--out {out}: holds the input file {path}; choose another directory")
     if out.is_dir() and any(out.iterdir()) and not is_previous_output(out):
         raise InputError(

@@ -390,11 +390,11 @@ def _check_file(path: Path) -> str:
     except FileNotFoundError:
         raise InputError(f"{path.name}: no such file", heading=cannot) from None
     except OSError as error:
-        raise InputError(f"{path.name}: {os_problem(error)}", heading=cannot) from None
+        raise InputError(f"{path.name or path}: {os_problem(error)}", heading=cannot) from None
     kind = _not_a_file(info.st_mode)
     if kind:
         raise InputError(
-            f"{path.name}: is {kind}, not a file (expected a CSV, Parquet or XLSX file)",
+            f"{path.name or path}: is {kind}, not a file (expected a CSV, Parquet or XLSX file)",
             heading=cannot,
         )
     if path.suffix.lower() not in FILE_TYPES:
@@ -405,12 +405,12 @@ def _check_file(path: Path) -> str:
         )
     try:
         with open(path, "rb") as handle:
-            handle.read(1)
+            first = handle.read(1)  # a file of /proc says size 0 and may still hold text
     except OSError as error:
         raise InputError(
             f"{path.name}: cannot be opened for reading ({os_problem(error)})", heading=cannot
         ) from None
-    if info.st_size == 0:
+    if not first:
         raise InputError(
             f"{path.name}: the file is empty (expected a header row and at least one data row)",
             heading=cannot,
@@ -1112,6 +1112,13 @@ def check_date_format(pattern: str) -> str:
     if codes - allowed:
         extra = ", ".join(f"%{code}" for code in sorted(codes - allowed))
         raise ValueError(f"{pattern!r}: {extra} not accepted (expected %d, %m, %b, %Y)")
+    sample = datetime(2016, 1, 5)
+    try:  # the pattern must read back the date it writes
+        same = datetime.strptime(sample.strftime(pattern), pattern) == sample
+    except ValueError as error:
+        raise ValueError(f"{pattern!r} is not a usable date pattern ({error})") from None
+    if not same:
+        raise ValueError(f"{pattern!r} does not read back the dates it writes")
     return pattern
 
 
