@@ -307,6 +307,25 @@ def test_help_explains_outputs_and_suppression(capsys):
     assert "--no-suppress" in text and "data/README.md" in text
 
 
+def test_help_states_the_inputs_and_date_rules(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["ppr", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for said in [
+        "--sheet NAME",
+        "--date-format",
+        "CR-only line ends",
+        "the calendar date is the date as written, in the zone it was written in",
+        "A time-zone-aware Parquet timestamp gives its date in its own zone",
+        "before 2000-10-01 is an error",
+        "signed into law in October 2000",
+        f"from 0 to {records.MAX_FAMILY_COUNT} per cell",
+        "a --threshold below the default 11, every file says NOT FOR PUBLICATION",
+        "OWASP",
+    ]:
+        assert said in text, said
+
+
 def test_parquet_and_xlsx_inputs_give_the_same_tables(tmp_path):
     frame = pd.read_csv(ENTRIES, dtype=str, keep_default_na=False)
     for suffix, writer in [(".parquet", frame.to_parquet), (".xlsx", frame.to_excel)]:

@@ -210,7 +210,7 @@ def read_entries(
         key = ("grantee", "client_id", "intake_date")
         _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "entries")
-    frame.attrs[SHEET_ATTRIBUTE] = raw.attrs.get(SHEET_ATTRIBUTE)
+    _name_sheet(frame, raw)
     return frame
 
 
@@ -248,8 +248,14 @@ def read_closures(
             key = ("grantee", "client_id", "closure_date")
             _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "closures")
-    frame.attrs[SHEET_ATTRIBUTE] = raw.attrs.get(SHEET_ATTRIBUTE)
+    _name_sheet(frame, raw)
     return frame
+
+
+def _name_sheet(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
+    """Carry the name of the sheet read (XLSX only) from the raw frame to the normalized one."""
+    if SHEET_ATTRIBUTE in raw.attrs:
+        frame.attrs[SHEET_ATTRIBUTE] = raw.attrs[SHEET_ATTRIBUTE]
 
 
 def is_synthetic(frame: pd.DataFrame) -> bool:
@@ -358,7 +364,8 @@ def read_table(
     sheet_read = frame.attrs.get(SHEET_ATTRIBUTE)
     _refuse_header_below(frame, rows, required, path, problems)
     frame = _tidy_header(frame, path)
-    frame.attrs[SHEET_ATTRIBUTE] = sheet_read
+    if sheet_read is not None:
+        frame.attrs[SHEET_ATTRIBUTE] = sheet_read
     for name in frame.columns:  # each reader gives "" (never null) for a blank cell
         values = _nfc(frame[name])
         frame[name] = values if name in untrimmed else values.str.strip()
