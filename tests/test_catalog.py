@@ -11,7 +11,7 @@ from tests.conftest import set_figure
 
 def test_every_source_of_the_register_has_an_entry(catalog):
     register = Path(__file__).parents[2] / "shared" / "sources" / "FACTS.md"
-    expected = {f"S{n:02d}" for n in range(1, 19)}
+    expected = {f"S{n:02d}" for n in range(1, 26)}
     assert expected <= set(catalog.sources.index)
     if register.exists():
         import re
@@ -57,7 +57,10 @@ def _problems(data_dir) -> str:
 def test_schema_problems_name_file_row_column_and_value(data_copy):
     set_figure(data_copy, "s01_victims", "6,665")
     message = _problems(data_copy)
-    assert "published/tvap_fact_sheet.csv, row 3, column value: '6,665' is not a number" in message
+    assert (
+        "published/tvap_fact_sheet.csv, row 3 (s01_victims), column value: '6,665' is not a number"
+        in message
+    )
 
 
 def test_unknown_status_and_source_are_reported_together(data_copy):
@@ -102,5 +105,32 @@ def test_source_entries_need_their_fields(data_copy):
     sources[1]["kind"] = "tertiary"
     path.write_text(yaml.safe_dump(sources))
     message = _problems(data_copy)
-    assert "source 1: missing publisher" in message
-    assert "source 2: kind 'tertiary' is not one of" in message
+    assert "source 1 (S01): missing publisher" in message
+    assert "source 2 (S02), field kind: 'tertiary' is not one of" in message
+
+
+def test_every_address_is_one_the_register_gives(catalog):
+    register = Path(__file__).parents[2] / "shared" / "sources" / "FACTS.md"
+    if not register.exists():
+        pytest.skip("the register is kept outside the repository")
+    text = register.read_text()
+    for sid, urls in catalog.sources["addresses"].items():
+        for url in urls:
+            bare = url.removeprefix("https://").removeprefix("http://")
+            assert bare in text, f"{sid}: {url} is not in the register"
+
+
+def test_every_source_has_an_address_or_says_why_not(catalog):
+    for sid, source in catalog.sources.iterrows():
+        assert source["addresses"] or source["address_statement"].startswith("none known: "), sid
+        assert all(c == "2026-12-02" or len(c) == 10 for c in source["checked"])
+
+
+def test_seed_page_is_kept_with_its_hash(catalog):
+    from analysis import sources
+
+    s01 = catalog.source("S01")
+    assert s01["raw_path"] and s01["raw_sha256"] == sources.sha256_of(
+        catalog.data_dir / s01["raw_path"]
+    )
+    assert "9,152" in (catalog.data_dir / s01["raw_path"]).read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ Layout of a data directory::
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +20,16 @@ import pandas as pd
 import yaml
 
 from analysis import formula
+from analysis import sources as sources_module
 from analysis.errors import DataError
 from analysis.paths import data_dir as default_data_dir
 
 STATUSES = ("published", "reported", "derived", "inferred", "approximate")
-SOURCE_KINDS = ("primary", "secondary")
+SOURCE_KINDS = sources_module.KINDS
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-SOURCE_FIELDS = ("id", "title", "publisher", "date_published", "url", "kind", "notes")
+SOURCE_FIELDS = sources_module.FIELDS
 ROW = "_row"
+ISO_DATE_EXPECTED = "an ISO 8601 date as YYYY-MM-DD (record a month or year with its precision)"
 FILE = "_file"
 
 
@@ -119,29 +122,8 @@ def load(data_dir: str | Path | None = None) -> Catalog:
 def _load_sources(root: Path, problems: list[str]) -> pd.DataFrame:
     path = root / "sources.yml"
     entries = _read_yaml(path, problems) or []
-    if not isinstance(entries, list):
-        problems.append(f"{path}: expected a list of sources")
-        entries = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        where = f"{path}, source {n}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: expected a mapping of {', '.join(SOURCE_FIELDS)}")
-            continue
-        missing = [f for f in ("id", "title", "publisher", "kind") if not entry.get(f)]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-        if entry.get("kind") and entry["kind"] not in SOURCE_KINDS:
-            problems.append(f"{where}: kind {entry['kind']!r} is not one of {SOURCE_KINDS}")
-        if entry.get("id") in seen:
-            problems.append(f"{where}: duplicate source id {entry['id']!r}")
-        seen.add(entry.get("id"))
-    frame = pd.DataFrame(
-        [{f: e.get(f) for f in SOURCE_FIELDS} for e in entries if isinstance(e, dict)],
-        columns=list(SOURCE_FIELDS),
-    )
-    frame["date_published"] = frame["date_published"].map(lambda d: "" if d is None else str(d))
-    return frame.set_index("id", drop=False)
+    problems += sources_module.check(entries, path, root)
+    return sources_module.frame(entries if isinstance(entries, list) else [])
 
 
 def _load_schemas(root: Path, problems: list[str]) -> dict[str, TableSchema]:
@@ -233,8 +215,9 @@ def _convert(
     table: pd.DataFrame, column: Column, source_ids: set[str], problems: list[str]
 ) -> pd.Series:
     out = []
-    for raw, file, row in zip(table[column.name], table[FILE], table[ROW], strict=True):
-        where = f"{file}, row {row}, column {column.name}"
+    keys = _row_keys(table)
+    for raw, file, row, key in zip(table[column.name], table[FILE], table[ROW], keys, strict=True):
+        where = f"{file}, row {row}{key}, column {column.name}"
         if raw == "":
             if column.required:
                 problems.append(f"{where}: empty, but a value is required")
@@ -247,6 +230,14 @@ def _convert(
     return pd.Series(out, index=table.index, dtype=object)
 
 
+def _row_keys(table: pd.DataFrame) -> list[str]:
+    """Return `` (id)`` for each row whose first column is an id, to name it in messages."""
+    first = next((c for c in table.columns if c.endswith("_id")), None)
+    if first is None:
+        return [""] * len(table)
+    return [f" ({v})" if v else "" for v in table[first]]
+
+
 def _parse_value(raw: str, column: Column, source_ids: set[str]) -> tuple[Any, str]:
     """Return the typed value and, when ``raw`` does not fit, what was expected."""
     kind = column.type
@@ -255,14 +246,14 @@ def _parse_value(raw: str, column: Column, source_ids: set[str]) -> tuple[Any, s
             number = float(raw)
         except ValueError:
             return None, "a number (digits, no thousands separators)"
+        if not math.isfinite(number):
+            return None, "a finite number (nan and inf are not values)"
         if kind == "integer" and not number.is_integer():
             return None, "a whole number"
         return (int(number) if kind == "integer" else number), ""
     if kind == "date":
-        try:
-            return pd.Timestamp(raw).date(), ""
-        except ValueError:
-            return None, "a date as YYYY-MM-DD"
+        day = sources_module.iso_date(raw)
+        return day, "" if day else ISO_DATE_EXPECTED
     if kind == "status":
         return raw, "" if raw in STATUSES else f"one of {', '.join(STATUSES)}"
     if kind == "enum":
