@@ -42,6 +42,7 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()
     description: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def _load_schemas(root: Path, problems: list[str]) -> dict[str, TableSchema]:
                 required=bool(col.get("required", False)),
                 values=tuple(str(v) for v in col.get("values", ())),
                 description=col.get("description", ""),
+                unit=col.get("unit", ""),
             )
             for name, col in spec["columns"].items()
         )

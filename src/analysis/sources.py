@@ -33,6 +33,27 @@ FIELDS = (
     "notes",
 )
 ADDRESS_FIELDS = ("url", "checked", "note")
+FIELD_DOCS = {
+    "id": "`S01`, `S02`, ...: the register's id; figures and tables cite these ids",
+    "title": "what the document is (or the documents the entry groups)",
+    "publisher": "who published it",
+    "date_published": (
+        "ISO 8601 to the precision the register gives: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; "
+        '`null` when undated ("June 2011" is rejected: write `2011-06` with precision `month`)'
+    ),
+    "date_precision": "`day`, `month`, `year`, or `unknown` (undated)",
+    "kind": "`primary` (program office or federal document) or `secondary`",
+    "addresses": (
+        "every address the register gives, one item each: `url` (one absolute http(s) "
+        "address), `checked` (`YYYY-MM-DD`, see below), `note` (what the address covers)"
+    ),
+    "address_statement": (
+        "required when `addresses` is empty: `none known: ` and why (e.g. the register cites a "
+        "Federal Register page, not an address)"
+    ),
+    "raw": "a copy kept under `raw/`: `path` and its `sha256`, re-checked by `validate`",
+    "notes": "which documents the entry covers and what a reader should know",
+}
 ID = re.compile(r"^S\d{2}$")
 STATEMENT_PREFIX = "none known: "
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
