@@ -106,3 +106,9 @@ def test_update_readme_refuses_a_missing_marker(catalog):
 
     with pytest.raises(InputError, match="no section marked"):
         datapackage.update_readme("no markers here", datapackage.readme_sections(catalog))
+
+
+def test_every_source_field_is_documented_once():
+    from analysis import sources
+
+    assert tuple(sources.FIELD_DOCS) == sources.FIELDS

@@ -182,9 +182,9 @@ def test_recorded_discrepancies_are_reported_as_such():
     assert result.returncode == 0, result.stderr
     recorded = result.stdout.split("recorded discrepancies and gaps")[1]
     for rule in (
-        "certified-1000-vs-letters-fy2001-2006",
-        "usccb-people-served-2735-vs-2783",
-        "usccb-victims-2223-vs-2232",
+        "certified-cumulative-vs-letters-fy2001-2006",
+        "usccb-people-served-sources-disagree",
+        "usccb-victims-blog-vs-program-page",
     ):
         assert f"recorded  rule {rule} (discrepancy" in recorded
 
@@ -193,6 +193,6 @@ def test_changed_discrepancy_is_noticed(data_copy):
     set_figure(data_copy, "s20_usccb_family_members_served", "560")
     _fails_with(
         data_copy,
-        "rule usccb-people-served-2735-vs-2783",
+        "rule usccb-people-served-sources-disagree",
         "recorded discrepancy was 48 but the data now differ by 0",
     )

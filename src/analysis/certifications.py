@@ -264,8 +264,8 @@ CUMULATIVE_SUMS = {
     "Adult letters FY2001-FY2006 (FY2001 = chart)": "s13_fy2001_2006_certifications_sum_chart",
 }
 CUMULATIVE_RULES = (
-    "certified-1000-vs-letters-fy2001-2005",
-    "certified-1000-vs-letters-fy2001-2006",
+    "certified-cumulative-vs-letters-fy2001-2005",
+    "certified-cumulative-vs-letters-fy2001-2006",
 )
 
 

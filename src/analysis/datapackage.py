@@ -342,7 +342,7 @@ def update_readme(text: str, sections: dict[str, str]) -> str:
         pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
         if not pattern.search(text):
             raise InputError(f"{README}: no section marked {begin!r} ... {end!r}")
-        text = pattern.sub(lambda _m, b=begin, e=end, t=body: f"{b}\n{t}\n{e}", text)
+        text = pattern.sub(lambda _m, b=begin, e=end, t=body: f"{b}\n\n{t}\n\n{e}", text)
     return text
 
 

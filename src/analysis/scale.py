@@ -212,7 +212,7 @@ USCCB_OWN = {
     "Clients who were male": "s20_usccb_male_share_pct",
     "Clients who were female": "s20_usccb_female_share_pct",
 }
-USCCB_RULES = ("usccb-people-served-2735-vs-2783", "usccb-victims-2223-vs-2232")
+USCCB_RULES = ("usccb-people-served-sources-disagree", "usccb-victims-blog-vs-program-page")
 
 
 def usccb_era(catalog: Catalog) -> pd.DataFrame:
