@@ -134,3 +134,58 @@ def test_seed_page_is_kept_with_its_hash(catalog):
         catalog.data_dir / s01["raw_path"]
     )
     assert "9,152" in (catalog.data_dir / s01["raw_path"]).read_text(encoding="utf-8")
+
+
+def _normal_text(text: str) -> str:
+    import re
+
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text)
+
+
+def test_every_s01_quote_is_in_the_raw_seed_page(catalog):
+    import re
+
+    page = _normal_text((catalog.data_dir / catalog.source("S01")["raw_path"]).read_text("utf-8"))
+    figures = catalog.figures
+    quoted = figures[(figures["source_id"] == "S01") & (figures["status"] != "derived")]
+    assert len(quoted) > 10
+    for fid, quote in quoted["quote"].items():
+        for part in re.split(r"\.\.\.|\u2026", _normal_text(quote)):
+            assert part.strip() in page, f"{fid}: {part.strip()!r} is not on the seed page"
+
+
+WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 75: "three-quarters"}
+
+
+def quotes_not_stating_their_value(cat) -> list[str]:
+    """Return the figures whose quote states numbers but not the figure's own value."""
+    import re
+
+    found = []
+    for fid, fig in cat.figures.iterrows():
+        quote = str(fig["quote"])
+        if fig["status"] == "derived" or "locator:" in quote or quote.startswith("computed"):
+            continue
+        if not re.search(r"[0-9]", quote) and fig["value"] not in WORDS:
+            continue
+        value = float(fig["value"])
+        forms = {f"{value:,.0f}", f"{value:.0f}", f"{value:g}", f"{value:,.1f}"}
+        if str(fig["unit"]).startswith("USD"):
+            forms |= {f"{value / 1e6:g} million", f"{value / 1e6:g}-million", f"{value / 1e6:.1f}"}
+        pattern = "|".join(rf"(?<![0-9.,]){re.escape(f)}(?![0-9])" for f in forms)
+        word = WORDS.get(int(value)) if value.is_integer() else None
+        if not (re.search(pattern, quote) or (word and word in quote.lower())):
+            found.append(fid)
+    return found
+
+
+def test_every_quote_with_a_number_states_the_figure_value(catalog):
+    assert quotes_not_stating_their_value(catalog) == []
+
+
+def test_a_value_corrected_without_its_quote_is_caught(data_copy):
+    set_figure(data_copy, "s01_clients", "9487")
+    set_figure(data_copy, "s15_fy2019_contacts", "136991")
+    found = quotes_not_stating_their_value(catalog_module.load(data_copy))
+    assert sorted(found) == ["s01_clients", "s15_fy2019_contacts"]
