@@ -2,10 +2,16 @@
 
 Layout of a data directory::
 
-    sources.yml          one entry per source document
-    schema/*.yml         one file per table: which CSV files, key, and column types
+    sources.yml          one entry per source document (checked by ``analysis.sources``)
+    raw/                 raw copies of sources, their SHA-256 recorded in sources.yml
+    schema/*.yml         one file per table: which CSV files, key, column types and units
     published/*.csv      figures: one row per published, reported, derived or inferred figure
+    timeline/, lists/    the other tables their schema files name
     checks/*.yml         reconciliation rules and recorded discrepancies (see ``analysis.checks``)
+    datapackage.json     the same tables as a Data Package (generated, see ``analysis.datapackage``)
+
+Types are strict: dates are ISO 8601 ``YYYY-MM-DD``, numbers finite. Every problem is reported
+with the file, the row and its id, the column, the value and what was expected.
 """
 
 from __future__ import annotations

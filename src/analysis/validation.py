@@ -17,10 +17,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         "validate",
         help="check the data directory's schema and reconciliation rules",
         description=(
-            "Check every table against its schema (types, statuses, known source ids, no "
-            "duplicate figures) and every rule in checks/*.yml (parts sum to totals, derived "
-            "figures match their inputs, recorded discrepancies still hold). Exits 0 when all "
-            "hold, 2 otherwise, naming the rule, the figures, their values and sources."
+            "Check the source register (addresses or a statement why none is known, ISO dates "
+            "to their precision, raw copies against their SHA-256), every table against its "
+            "schema (strict ISO dates, finite numbers, statuses, known source and figure ids, "
+            "no duplicate keys) and every rule in checks/*.yml (parts sum to totals, derived "
+            "figures match their inputs, recorded discrepancies still hold; these are listed "
+            "apart, as kept, not resolved). Exits 0 when all hold, 2 otherwise, naming the file, "
+            "the source or figure id, the field, the value and what was expected, or the rule, "
+            "the figures, their values and sources."
         ),
     )
     parser.add_argument(
