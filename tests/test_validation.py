@@ -160,8 +160,8 @@ def test_broken_figure_foreign_key_fails(data_copy):
     path.write_text(path.read_text().replace("s04_fy2012_awards_usd", "s04_fy2012_award", 1))
     _fails_with(
         data_copy,
-        "timeline/awards.csv, row 3, column amount_figure_id: 's04_fy2012_award' is not a "
-        "figure_id in published/",
+        "timeline/awards.csv, row 3 (c1_heartland), column amount_figure_id: 's04_fy2012_award' "
+        "is not a figure_id in published/",
     )
 
 

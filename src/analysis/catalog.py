@@ -192,7 +192,7 @@ def _load_table(
     table = pd.concat(frames, ignore_index=True)
     for column in schema.columns:
         if column.name in table:
-            table[column.name] = _convert(table, column, source_ids, problems)
+            table[column.name] = _convert(table, column, source_ids, problems, schema.key)
     _check_key(table, schema, problems)
     return table
 
@@ -220,10 +220,14 @@ def _check_columns(frame: pd.DataFrame, path: Path, schema: TableSchema, problem
 
 
 def _convert(
-    table: pd.DataFrame, column: Column, source_ids: set[str], problems: list[str]
+    table: pd.DataFrame,
+    column: Column,
+    source_ids: set[str],
+    problems: list[str],
+    key: tuple[str, ...] = (),
 ) -> pd.Series:
     out = []
-    keys = _row_keys(table)
+    keys = _row_keys(table, key)
     for raw, file, row, key in zip(table[column.name], table[FILE], table[ROW], keys, strict=True):
         where = f"{file}, row {row}{key}, column {column.name}"
         if raw == "":
@@ -238,12 +242,13 @@ def _convert(
     return pd.Series(out, index=table.index, dtype=object)
 
 
-def _row_keys(table: pd.DataFrame) -> list[str]:
-    """Return `` (id)`` for each row whose first column is an id, to name it in messages."""
-    first = next((c for c in table.columns if c.endswith("_id")), None)
-    if first is None:
+def _row_keys(table: pd.DataFrame, key: tuple[str, ...] = ()) -> list[str]:
+    """Return `` (key)`` for each row, naming it in messages (its raw key values, '/'-joined)."""
+    columns = [k for k in key if k in table]
+    if not columns:
         return [""] * len(table)
-    return [f" ({v})" if v else "" for v in table[first]]
+    values = table[columns].astype(str).agg("/".join, axis=1)
+    return [f" ({v})" if v.strip("/") else "" for v in values]
 
 
 def _parse_value(raw: str, column: Column, source_ids: set[str]) -> tuple[Any, str]:
@@ -329,12 +334,14 @@ def _check_figure_references(catalog: Catalog, problems: list[str]) -> None:
     ids = set(catalog.tables["figures"]["figure_id"].dropna())
     for schema in catalog.schemas.values():
         table = catalog.tables[schema.name]
+        keys = _row_keys(table, schema.key)
         for column in (c for c in schema.columns if c.type == "figure" and c.name in table):
-            for value, file, row in zip(table[column.name], table[FILE], table[ROW], strict=True):
+            cells = zip(table[column.name], table[FILE], table[ROW], keys, strict=True)
+            for value, file, row, key in cells:
                 if value is not None and value not in ids:
                     problems.append(
-                        f"{file}, row {row}, column {column.name}: {value!r} is not a figure_id "
-                        "in published/"
+                        f"{file}, row {row}{key}, column {column.name}: {value!r} is not a "
+                        "figure_id in published/"
                     )
 
 
