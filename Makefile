@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make report   environment, data validation, every notebook executed fresh, reports/ rendered
-#   make test     lint, unit tests, data checks, chart regression, nbval on every notebook,
+#   make test     lint, unit tests, data checks, the data package validated by frictionless
+#                 (offline), chart regression, nbval on every notebook,
 #                 JupyterLab and the rendered report in a real browser (Debian's Chromium)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env validate report test lint refresh chart-baselines browser clean
+.PHONY: all env validate package package-check report test lint refresh chart-baselines browser clean
 
 all: report
 
@@ -28,6 +29,15 @@ env: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m analysis validate
 
+# data/datapackage.json as frictionless reads it: types, keys, foreign keys, file hashes.
+# Every resource is a local file or inline data, so the check needs no network.
+package-check: $(STAMP)
+	$(VENV)/bin/frictionless validate data/datapackage.json
+
+# Regenerate data/datapackage.json and the tables of data/README.md from the schema files.
+package: $(STAMP)
+	$(PY) -m analysis.datapackage
+
 report: validate
 	$(PY) -m analysis report --out reports
 
@@ -40,7 +50,7 @@ browser:
 	@test -x $(CHROMIUM) || { export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
-test: lint validate browser
+test: lint validate package-check browser
 	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
 
 # Re-execute every notebook in place to store new outputs after an intended change,

@@ -11,7 +11,7 @@ from tests.conftest import set_figure
 
 def test_every_source_of_the_register_has_an_entry(catalog):
     register = Path(__file__).parents[2] / "shared" / "sources" / "FACTS.md"
-    expected = {f"S{n:02d}" for n in range(1, 19)}
+    expected = {f"S{n:02d}" for n in range(1, 26)}
     assert expected <= set(catalog.sources.index)
     if register.exists():
         import re
@@ -57,7 +57,10 @@ def _problems(data_dir) -> str:
 def test_schema_problems_name_file_row_column_and_value(data_copy):
     set_figure(data_copy, "s01_victims", "6,665")
     message = _problems(data_copy)
-    assert "published/tvap_fact_sheet.csv, row 3, column value: '6,665' is not a number" in message
+    assert (
+        "published/tvap_fact_sheet.csv, row 3 (s01_victims), column value: '6,665' is not a number"
+        in message
+    )
 
 
 def test_unknown_status_and_source_are_reported_together(data_copy):
@@ -102,5 +105,87 @@ def test_source_entries_need_their_fields(data_copy):
     sources[1]["kind"] = "tertiary"
     path.write_text(yaml.safe_dump(sources))
     message = _problems(data_copy)
-    assert "source 1: missing publisher" in message
-    assert "source 2: kind 'tertiary' is not one of" in message
+    assert "source 1 (S01): missing publisher" in message
+    assert "source 2 (S02), field kind: 'tertiary' is not one of" in message
+
+
+def test_every_address_is_one_the_register_gives(catalog):
+    register = Path(__file__).parents[2] / "shared" / "sources" / "FACTS.md"
+    if not register.exists():
+        pytest.skip("the register is kept outside the repository")
+    text = register.read_text()
+    for sid, urls in catalog.sources["addresses"].items():
+        for url in urls:
+            bare = url.removeprefix("https://").removeprefix("http://")
+            assert bare in text, f"{sid}: {url} is not in the register"
+
+
+def test_every_source_has_an_address_or_says_why_not(catalog):
+    for sid, source in catalog.sources.iterrows():
+        assert source["addresses"] or source["address_statement"].startswith("none known: "), sid
+        assert all(c == "2026-12-02" or len(c) == 10 for c in source["checked"])
+
+
+def test_seed_page_is_kept_with_its_hash(catalog):
+    from analysis import sources
+
+    s01 = catalog.source("S01")
+    assert s01["raw_path"] and s01["raw_sha256"] == sources.sha256_of(
+        catalog.data_dir / s01["raw_path"]
+    )
+    assert "9,152" in (catalog.data_dir / s01["raw_path"]).read_text(encoding="utf-8")
+
+
+def _normal_text(text: str) -> str:
+    import re
+
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text)
+
+
+def test_every_s01_quote_is_in_the_raw_seed_page(catalog):
+    import re
+
+    page = _normal_text((catalog.data_dir / catalog.source("S01")["raw_path"]).read_text("utf-8"))
+    figures = catalog.figures
+    quoted = figures[(figures["source_id"] == "S01") & (figures["status"] != "derived")]
+    assert len(quoted) > 10
+    for fid, quote in quoted["quote"].items():
+        for part in re.split(r"\.\.\.|\u2026", _normal_text(quote)):
+            assert part.strip() in page, f"{fid}: {part.strip()!r} is not on the seed page"
+
+
+WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 75: "three-quarters"}
+
+
+def quotes_not_stating_their_value(cat) -> list[str]:
+    """Return the figures whose quote states numbers but not the figure's own value."""
+    import re
+
+    found = []
+    for fid, fig in cat.figures.iterrows():
+        quote = str(fig["quote"])
+        if fig["status"] == "derived" or "locator:" in quote or quote.startswith("computed"):
+            continue
+        if not re.search(r"[0-9]", quote) and fig["value"] not in WORDS:
+            continue
+        value = float(fig["value"])
+        forms = {f"{value:,.0f}", f"{value:.0f}", f"{value:g}", f"{value:,.1f}"}
+        if str(fig["unit"]).startswith("USD"):
+            forms |= {f"{value / 1e6:g} million", f"{value / 1e6:g}-million", f"{value / 1e6:.1f}"}
+        pattern = "|".join(rf"(?<![0-9.,]){re.escape(f)}(?![0-9])" for f in forms)
+        word = WORDS.get(int(value)) if value.is_integer() else None
+        if not (re.search(pattern, quote) or (word and word in quote.lower())):
+            found.append(fid)
+    return found
+
+
+def test_every_quote_with_a_number_states_the_figure_value(catalog):
+    assert quotes_not_stating_their_value(catalog) == []
+
+
+def test_a_value_corrected_without_its_quote_is_caught(data_copy):
+    set_figure(data_copy, "s01_clients", "9487")
+    set_figure(data_copy, "s15_fy2019_contacts", "136991")
+    found = quotes_not_stating_their_value(catalog_module.load(data_copy))
+    assert sorted(found) == ["s01_clients", "s15_fy2019_contacts"]

@@ -36,9 +36,11 @@ def make_data(tmp_path: Path, rules: list[dict], figures: str = FIGURES) -> Path
                     "id": "S01",
                     "title": "T",
                     "publisher": "P",
-                    "url": None,
                     "kind": "primary",
                     "date_published": None,
+                    "date_precision": "unknown",
+                    "addresses": [],
+                    "address_statement": "none known: a test source",
                     "notes": "",
                 }
             ]

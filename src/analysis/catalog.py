@@ -2,14 +2,21 @@
 
 Layout of a data directory::
 
-    sources.yml          one entry per source document
-    schema/*.yml         one file per table: which CSV files, key, and column types
+    sources.yml          one entry per source document (checked by ``analysis.sources``)
+    raw/                 raw copies of sources, their SHA-256 recorded in sources.yml
+    schema/*.yml         one file per table: which CSV files, key, column types and units
     published/*.csv      figures: one row per published, reported, derived or inferred figure
+    timeline/, lists/    the other tables their schema files name
     checks/*.yml         reconciliation rules and recorded discrepancies (see ``analysis.checks``)
+    datapackage.json     the same tables as a Data Package (generated, see ``analysis.datapackage``)
+
+Types are strict: dates are ISO 8601 ``YYYY-MM-DD``, numbers finite. Every problem is reported
+with the file, the row and its id, the column, the value and what was expected.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +26,16 @@ import pandas as pd
 import yaml
 
 from analysis import formula
+from analysis import sources as sources_module
 from analysis.errors import DataError
 from analysis.paths import data_dir as default_data_dir
 
 STATUSES = ("published", "reported", "derived", "inferred", "approximate")
-SOURCE_KINDS = ("primary", "secondary")
+SOURCE_KINDS = sources_module.KINDS
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-SOURCE_FIELDS = ("id", "title", "publisher", "date_published", "url", "kind", "notes")
+SOURCE_FIELDS = sources_module.FIELDS
 ROW = "_row"
+ISO_DATE_EXPECTED = "an ISO 8601 date as YYYY-MM-DD (record a month or year with its precision)"
 FILE = "_file"
 
 
@@ -39,6 +48,7 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()
     description: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,29 +129,8 @@ def load(data_dir: str | Path | None = None) -> Catalog:
 def _load_sources(root: Path, problems: list[str]) -> pd.DataFrame:
     path = root / "sources.yml"
     entries = _read_yaml(path, problems) or []
-    if not isinstance(entries, list):
-        problems.append(f"{path}: expected a list of sources")
-        entries = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        where = f"{path}, source {n}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: expected a mapping of {', '.join(SOURCE_FIELDS)}")
-            continue
-        missing = [f for f in ("id", "title", "publisher", "kind") if not entry.get(f)]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-        if entry.get("kind") and entry["kind"] not in SOURCE_KINDS:
-            problems.append(f"{where}: kind {entry['kind']!r} is not one of {SOURCE_KINDS}")
-        if entry.get("id") in seen:
-            problems.append(f"{where}: duplicate source id {entry['id']!r}")
-        seen.add(entry.get("id"))
-    frame = pd.DataFrame(
-        [{f: e.get(f) for f in SOURCE_FIELDS} for e in entries if isinstance(e, dict)],
-        columns=list(SOURCE_FIELDS),
-    )
-    frame["date_published"] = frame["date_published"].map(lambda d: "" if d is None else str(d))
-    return frame.set_index("id", drop=False)
+    problems += sources_module.check(entries, path, root)
+    return sources_module.frame(entries if isinstance(entries, list) else [])
 
 
 def _load_schemas(root: Path, problems: list[str]) -> dict[str, TableSchema]:
@@ -158,6 +147,7 @@ def _load_schemas(root: Path, problems: list[str]) -> dict[str, TableSchema]:
                 required=bool(col.get("required", False)),
                 values=tuple(str(v) for v in col.get("values", ())),
                 description=col.get("description", ""),
+                unit=col.get("unit", ""),
             )
             for name, col in spec["columns"].items()
         )
@@ -202,7 +192,7 @@ def _load_table(
     table = pd.concat(frames, ignore_index=True)
     for column in schema.columns:
         if column.name in table:
-            table[column.name] = _convert(table, column, source_ids, problems)
+            table[column.name] = _convert(table, column, source_ids, problems, schema.key)
     _check_key(table, schema, problems)
     return table
 
@@ -230,11 +220,16 @@ def _check_columns(frame: pd.DataFrame, path: Path, schema: TableSchema, problem
 
 
 def _convert(
-    table: pd.DataFrame, column: Column, source_ids: set[str], problems: list[str]
+    table: pd.DataFrame,
+    column: Column,
+    source_ids: set[str],
+    problems: list[str],
+    key: tuple[str, ...] = (),
 ) -> pd.Series:
     out = []
-    for raw, file, row in zip(table[column.name], table[FILE], table[ROW], strict=True):
-        where = f"{file}, row {row}, column {column.name}"
+    keys = _row_keys(table, key)
+    for raw, file, row, key in zip(table[column.name], table[FILE], table[ROW], keys, strict=True):
+        where = f"{file}, row {row}{key}, column {column.name}"
         if raw == "":
             if column.required:
                 problems.append(f"{where}: empty, but a value is required")
@@ -247,6 +242,15 @@ def _convert(
     return pd.Series(out, index=table.index, dtype=object)
 
 
+def _row_keys(table: pd.DataFrame, key: tuple[str, ...] = ()) -> list[str]:
+    """Return `` (key)`` for each row, naming it in messages (its raw key values, '/'-joined)."""
+    columns = [k for k in key if k in table]
+    if not columns:
+        return [""] * len(table)
+    values = table[columns].astype(str).agg("/".join, axis=1)
+    return [f" ({v})" if v.strip("/") else "" for v in values]
+
+
 def _parse_value(raw: str, column: Column, source_ids: set[str]) -> tuple[Any, str]:
     """Return the typed value and, when ``raw`` does not fit, what was expected."""
     kind = column.type
@@ -255,14 +259,14 @@ def _parse_value(raw: str, column: Column, source_ids: set[str]) -> tuple[Any, s
             number = float(raw)
         except ValueError:
             return None, "a number (digits, no thousands separators)"
+        if not math.isfinite(number):
+            return None, "a finite number (nan and inf are not values)"
         if kind == "integer" and not number.is_integer():
             return None, "a whole number"
         return (int(number) if kind == "integer" else number), ""
     if kind == "date":
-        try:
-            return pd.Timestamp(raw).date(), ""
-        except ValueError:
-            return None, "a date as YYYY-MM-DD"
+        day = sources_module.iso_date(raw)
+        return day, "" if day else ISO_DATE_EXPECTED
     if kind == "status":
         return raw, "" if raw in STATUSES else f"one of {', '.join(STATUSES)}"
     if kind == "enum":
@@ -330,12 +334,14 @@ def _check_figure_references(catalog: Catalog, problems: list[str]) -> None:
     ids = set(catalog.tables["figures"]["figure_id"].dropna())
     for schema in catalog.schemas.values():
         table = catalog.tables[schema.name]
+        keys = _row_keys(table, schema.key)
         for column in (c for c in schema.columns if c.type == "figure" and c.name in table):
-            for value, file, row in zip(table[column.name], table[FILE], table[ROW], strict=True):
+            cells = zip(table[column.name], table[FILE], table[ROW], keys, strict=True)
+            for value, file, row, key in cells:
                 if value is not None and value not in ids:
                     problems.append(
-                        f"{file}, row {row}, column {column.name}: {value!r} is not a figure_id "
-                        "in published/"
+                        f"{file}, row {row}{key}, column {column.name}: {value!r} is not a "
+                        "figure_id in published/"
                     )
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 from analysis import charts, checks, context
 from analysis.catalog import FILE, Catalog
 
-FIGURE_FILES = ("published/certification_letters.csv",)
+LETTERS_FILE = "published/certification_letters.csv"
+FIGURE_FILES = (LETTERS_FILE, "published/certifications_cumulative.csv")
 LETTER_TYPES = {
     "certification letters": "Certification letters (adults)",
     "eligibility letters": "Eligibility letters (minors)",
@@ -38,7 +39,7 @@ _FISCAL_YEAR = re.compile(r"^FY(\d{4})$")
 def letters(catalog: Catalog) -> pd.DataFrame:
     """Return every published letter count: fiscal year, letter type, value, status, source."""
     figures = catalog.figures
-    chosen = figures[figures[FILE].isin(FIGURE_FILES) & figures["unit"].isin(LETTER_TYPES)]
+    chosen = figures[(figures[FILE] == LETTERS_FILE) & figures["unit"].isin(LETTER_TYPES)]
     rows = []
     for _, fig in chosen.iterrows():
         match = _FISCAL_YEAR.match(str(fig["period"] or ""))
@@ -253,3 +254,30 @@ def _year_ranges(years: list[int]) -> str:
         if year is not None:
             start = prev = year
     return ", ".join(spans)
+
+
+CUMULATIVE = "s21_certified_by_2006_05_22"
+CUMULATIVE_SUMS = {
+    "Adult letters FY2001-FY2005 (FY2001 = fact sheet)": "s13_fy2001_2005_certifications_sum",
+    "Adult letters FY2001-FY2005 (FY2001 = chart)": "s13_fy2001_2005_certifications_sum_chart",
+    "Adult letters FY2001-FY2006 (FY2001 = fact sheet)": "s13_fy2001_2006_certifications_sum",
+    "Adult letters FY2001-FY2006 (FY2001 = chart)": "s13_fy2001_2006_certifications_sum_chart",
+}
+CUMULATIVE_RULES = (
+    "certified-cumulative-vs-letters-fy2001-2005",
+    "certified-cumulative-vs-letters-fy2001-2006",
+)
+
+
+def cumulative_check(catalog: Catalog) -> pd.DataFrame:
+    """Return S21's cumulative count beside S13's adult letters added up, and each shortfall."""
+    labelled = {"Certified by 2006-05-22 (press release)": CUMULATIVE, **CUMULATIVE_SUMS}
+    table = context.figure_table(catalog, labelled)
+    table["short_of_cumulative"] = catalog.value(CUMULATIVE) - table["value"]
+    table["formula"] = [catalog.figure(f)["formula"] or "" for f in table["figure_id"]]
+    return table[["label", "value", "short_of_cumulative", "period", "status", "source", "formula"]]
+
+
+def cumulative_rules(catalog: Catalog) -> list[checks.Result]:
+    """Return the two recorded discrepancies between S21's 1,000 and S13's adult letters."""
+    return [context.rule(catalog, rule_id) for rule_id in CUMULATIVE_RULES]

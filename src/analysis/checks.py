@@ -29,6 +29,31 @@ from analysis import formula
 from analysis.catalog import FILE, ROW, Catalog
 from analysis.errors import DataError
 
+KIND_DOCS = {
+    "sum": "`parts` add up to `total` within `tolerance` (and the total exists)",
+    "equal": (
+        "`figure` equals `expression` (arithmetic over figure ids) within `tolerance`, e.g. a "
+        "published percentage against its inputs"
+    ),
+    "discrepancy": (
+        "sources that disagree still differ by the recorded `difference`, largest minus "
+        "smallest (the disagreement is shown, not resolved)"
+    ),
+    "gap": (
+        "a breakdown that does not reconcile with its published total still misses it by the "
+        "recorded `gap`"
+    ),
+    "count": (
+        "the rows (or `distinct` values of a column) of a `table` matching `where` equal "
+        "`expected` (a figure id or a number)"
+    ),
+    "aggregate": (
+        "`how` (`min`, `max`, `sum`, `nunique`, or `all` = every value) of `column` over the rows "
+        "of a `table` matching `where` equals `expected` (a figure id or a number)"
+    ),
+    "order": "in a `table`, column `first` is never greater than column `last`",
+}
+
 
 @dataclass(frozen=True)
 class Result:

@@ -14,6 +14,18 @@ from analysis.catalog import Catalog
 FIGURE_FILES = ("published/data_collection.csv",)
 
 
+PROGRAMS = {
+    "Award programs the collection covers, October 2023": "s25_2023_programs",
+    "Award programs the collection covers, FY2025 workbook": "s25_fy2025_programs",
+    "Programs sharing the collection by FY2025 (S11)": "s11_programs_sharing_tvap_data",
+}
+
+
 def burden(catalog: Catalog) -> pd.DataFrame:
     """Return the estimated annual responses and burden hours of each request."""
     return context.file_table(catalog, FIGURE_FILES)
+
+
+def programs(catalog: Catalog) -> pd.DataFrame:
+    """Return how many award programs share the TVAP data collection, as S25 and S11 state it."""
+    return context.figure_table(catalog, PROGRAMS)

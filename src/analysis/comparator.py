@@ -125,3 +125,21 @@ def clients_chart(catalog: Catalog) -> charts.Chart:
             note="July-June periods, not fiscal years. Other clients and per-grantee figures "
             "derived by this project.",
         )
+
+
+MORE_ROWS = {
+    "Specialized-services grantees, July 2015-June 2016": "s24_2016_specialized_grantees",
+    "Their clients": "s24_2016_specialized_clients",
+    "Their new clients": "s24_2016_specialized_new_clients",
+    "Their adult clients": "s24_2016_specialized_adults_pct",
+    "Their minor clients": "s24_2016_specialized_minors_pct",
+    "All trafficking grantees' clients, July 2016-June 2017": "s24_2017_clients",
+    "All trafficking grantees' clients, July 2017-June 2018": "s24_2018_clients",
+}
+
+
+def more_rows(catalog: Catalog) -> pd.DataFrame:
+    """Return S24's rows: the specialized-services subset of 2015-16 and two more yearly totals."""
+    from analysis import context
+
+    return context.figure_table(catalog, MORE_ROWS)

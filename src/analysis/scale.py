@@ -12,11 +12,12 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis import charts, timeline
+from analysis import charts, checks, context, timeline
 from analysis.catalog import Catalog
 
 USCCB_AWARD = "usccb_contract_2006"
 USCCB_PEOPLE = "s05_usccb_people_served"
+USCCB_OWN_COUNT = "s20_usccb_clients_served"
 LISTING_VICTIMS = ("s12_fy2007_victims", "s12_fy2008_victims", "s12_fy2009_victims")
 COHORT_CLIENTS = "s01_clients"
 COHORTS = (1, 2)
@@ -34,6 +35,16 @@ def spans(catalog: Catalog) -> pd.DataFrame:
             catalog,
             "USCCB per-capita contract (before TVAP)",
             USCCB_PEOPLE,
+            int(award["first_fiscal_year"]),
+            int(award["last_fiscal_year"]),
+            award["period_status"],
+        )
+    )
+    rows.append(
+        _row(
+            catalog,
+            "USCCB contract, as USCCB counts it",
+            USCCB_OWN_COUNT,
             int(award["first_fiscal_year"]),
             int(award["last_fiscal_year"]),
             award["period_status"],
@@ -108,12 +119,13 @@ def scale_chart(catalog: Catalog) -> charts.Chart:
     last = int(table["last_fiscal_year"].max())
     colour = {
         "S05": charts.PALETTE["purple"],
+        "S20": charts.PALETTE["vermillion"],
         "S12": charts.PALETTE["orange"],
         "S01": charts.PALETTE["blue"],
         "S10": charts.PALETTE["green"],
     }
     with charts.style():
-        fig, ax = charts.new_figure(11.0, 4.8)
+        fig, ax = charts.new_figure(11.0, 6.6)
         for pos, (_, row) in enumerate(table.iterrows()):
             uncertain_period = row["period_status"] in charts.STATUS_LINESTYLE
             ax.barh(
@@ -187,3 +199,27 @@ def scale_chart(catalog: Catalog) -> charts.Chart:
             statuses=[*table["status"], *table["period_status"]],
             note="Cohort period end from the award timeline (partly inferred).",
         )
+
+
+USCCB_OWN = {
+    "Victims served (USCCB blog)": "s20_usccb_victims_served",
+    "Family members served (USCCB blog)": "s20_usccb_family_members_served",
+    "Victims and family members (derived)": "s20_usccb_clients_served",
+    "Victims and family members (National Catholic Reporter / CNS)": USCCB_PEOPLE,
+    "Survivors assisted (USCCB program page)": "s20_usccb_survivors_program_page",
+    "Family members assisted (USCCB program page)": "s20_usccb_family_members_program_page",
+    "Clients who were victims of labor trafficking": "s20_usccb_labor_share_pct",
+    "Clients who were male": "s20_usccb_male_share_pct",
+    "Clients who were female": "s20_usccb_female_share_pct",
+}
+USCCB_RULES = ("usccb-people-served-sources-disagree", "usccb-victims-blog-vs-program-page")
+
+
+def usccb_era(catalog: Catalog) -> pd.DataFrame:
+    """Return the USCCB contract's counts and shares as USCCB and the press state them."""
+    return context.figure_table(catalog, USCCB_OWN)
+
+
+def usccb_rules(catalog: Catalog) -> list[checks.Result]:
+    """Return the recorded discrepancies among the USCCB contract's counts."""
+    return [context.rule(catalog, rule_id) for rule_id in USCCB_RULES]
