@@ -39,8 +39,9 @@ REGION_LABELS = (*ACF_REGIONS, UNKNOWN)
 def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return what counting needs from normalized entries, one row per entry, oldest first.
 
-    Columns: person (an int code of (grantee, client_id), not dense), grantee (categorical, as first
-    written, matched case-insensitively), intake_date, fiscal_year, quarter, cohort
+    Columns: row (the entry's position in ``entries``), person (an int code of (grantee,
+    client_id), not dense), grantee (categorical, as first written, matched
+    case-insensitively), intake_date, fiscal_year, quarter, cohort
     (categorical text; ``none`` outside every cohort or when ``periods`` is None), family (the
     five family counts summed), trafficking_type, eligibility_status, acf_region (categorical
     text ``1``-``10`` or ``unknown``).
@@ -50,6 +51,7 @@ def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.Da
     region_codes = region.fillna(len(ACF_REGIONS) + 1).astype("int64").to_numpy() - 1
     prepared = pd.DataFrame(
         {
+            "row": np.arange(len(entries), dtype="int64"),
             "person": _persons(entries),
             "grantee": _grantees(entries["grantee"]),
             "intake_date": entries["intake_date"].to_numpy(),
@@ -255,3 +257,181 @@ def closure_outcomes(closures: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["question", *records.YES_NO_UNKNOWN])
     table["closures"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
     return table.astype({c: "int64" for c in (*records.YES_NO_UNKNOWN, "closures")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns a fact sheet on the clients shows: who they are, and how fast they were served
+# ---------------------------------------------------------------------------------------------
+
+OTHER_IDENTITY = "another identity"
+OTHER_COUNTRIES = "all other countries"
+OTHER_SOURCES = "all other sources"
+MAX_SHOWN_GROUPS = 10
+"""At most this many free-text groups (countries, referral sources) are listed by name."""
+AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55 and over", UNKNOWN)
+AGE_EDGES = (18, 25, 35, 45, 55)
+DELAY_COLUMNS = ("median_days", "q1_days", "q3_days")
+
+
+def folded_text(values: pd.Series) -> pd.Series:
+    """Return free text trimmed, Unicode-normalized (NFC) and case-folded; blank as ``unknown``."""
+    text = values.fillna("").astype(str).str.strip().str.normalize("NFC").str.casefold()
+    return text.where(text != "", UNKNOWN)
+
+
+def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) -> pd.Series:
+    """Return ``column`` of each person's latest entry (``prepared`` keeps the entries' index)."""
+    latest = prepared.loc[prepared["latest"], "row"]
+    return entries[column].iloc[latest.to_numpy()].reset_index(drop=True)
+
+
+def _groups_table(column: str, labels: pd.Series, order: list[str]) -> pd.DataFrame:
+    """Return ``column,victims`` for ``order`` (one person per label), then Total."""
+    counts = labels.value_counts().reindex(order, fill_value=0)
+    table = pd.DataFrame({column: order, "victims": counts.to_numpy().astype("int64")})
+    return _with_total(table, [column], {"victims": len(labels)})
+
+
+def _merge_small(labels: pd.Series, threshold: int, limit: int | None, other: str) -> pd.Series:
+    """Return labels with every group below ``threshold`` persons (and beyond ``limit``) merged.
+
+    ``unknown`` is kept as its own group; the merged groups are labelled ``other``. Groups are
+    ranked by size, then by label, so the result does not depend on the order of the rows.
+    """
+    counts = labels[labels != UNKNOWN].value_counts()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    kept = [label for label, n in ranked if n >= threshold and label != other]
+    if limit is not None:
+        kept = kept[:limit]
+    keep = labels.isin(kept) | (labels == UNKNOWN)
+    return labels.where(keep, other)
+
+
+def _free_text_table(
+    labels: pd.Series, column: str, threshold: int, limit: int | None, other: str
+) -> pd.DataFrame:
+    """Return persons by a free-text label: named groups by size, then ``other``, ``unknown``."""
+    merged = _merge_small(labels, threshold, limit, other)
+    named = merged[(merged != other) & (merged != UNKNOWN)].value_counts()
+    order = [label for label, _ in sorted(named.items(), key=lambda item: (-item[1], item[0]))]
+    return _groups_table(column, merged, [*order, other, UNKNOWN])
+
+
+def victims_by_gender_identity(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``gender_identity,victims`` by the latest entry's gender identity, then Total.
+
+    The free text is trimmed, NFC-normalized and case-folded; identities held by fewer than
+    ``threshold`` persons are merged into ``another identity`` (so a rare label is never
+    shown); blank is ``unknown``.
+    """
+    labels = folded_text(_latest_persons(prepared, entries, "gender_identity"))
+    return _free_text_table(labels, "gender_identity", threshold, None, OTHER_IDENTITY)
+
+
+def victims_by_country_of_origin(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``country_of_origin,victims``: the largest countries, the rest, unknown, Total.
+
+    At most ``MAX_SHOWN_GROUPS`` countries are named, each held by at least ``threshold``
+    persons (latest entry, text folded as for gender identity); all others are merged into
+    ``all other countries``.
+    """
+    labels = folded_text(_latest_persons(prepared, entries, "country_of_origin"))
+    return _free_text_table(
+        labels, "country_of_origin", threshold, MAX_SHOWN_GROUPS, OTHER_COUNTRIES
+    )
+
+
+def victims_by_referral_source(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``referral_source,victims`` by the same rule as countries (``all other sources``)."""
+    labels = folded_text(_latest_persons(prepared, entries, "referral_source"))
+    return _free_text_table(labels, "referral_source", threshold, MAX_SHOWN_GROUPS, OTHER_SOURCES)
+
+
+def age_band(ages: pd.Series) -> pd.Series:
+    """Return the age band of each age (``under 18`` ... ``55 and over``; missing: ``unknown``)."""
+    values = pd.to_numeric(ages, errors="coerce").astype("float64").to_numpy()
+    codes = np.searchsorted(np.asarray(AGE_EDGES, dtype="float64"), values, side="right")
+    labels = np.asarray(AGE_BANDS, dtype=object)[
+        np.where(np.isnan(values), len(AGE_BANDS) - 1, codes)
+    ]
+    return pd.Series(labels, dtype=object)
+
+
+def victims_by_age_band(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """Return ``age_band,victims`` by the age at intake on each person's latest entry, Total."""
+    bands = age_band(_latest_persons(prepared, entries, "age_at_intake"))
+    return _groups_table("age_band", bands, list(AGE_BANDS))
+
+
+def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """Return ``fiscal_year,quarter,yes,no,unknown,entries``: the form's 48-hour question.
+
+    One row per fiscal quarter with entries (as ``clients_by_quarter``), counting entries by
+    their answer to "matched to a service provider within 48 hours of referral?"; then Total.
+    """
+    answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "fiscal_year": prepared["fiscal_year"].to_numpy(),
+            "quarter": prepared["quarter"].to_numpy(),
+            "answer": pd.Categorical(answers, categories=records.YES_NO_UNKNOWN),
+        }
+    )
+    counts = frame.groupby(["fiscal_year", "quarter", "answer"], observed=False).size()
+    table = counts.unstack("answer").reset_index()
+    table = table[table[list(records.YES_NO_UNKNOWN)].sum(axis=1) > 0].reset_index(drop=True)
+    table.columns = ["fiscal_year", "quarter", *records.YES_NO_UNKNOWN]
+    table["entries"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
+    total = frame["answer"].value_counts().reindex(list(records.YES_NO_UNKNOWN), fill_value=0)
+    row = {**{k: int(v) for k, v in total.items()}, "entries": len(frame)}
+    return _with_total(table, ["fiscal_year", "quarter"], row)
+
+
+def days_referral_to_intake(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``fiscal_year,median_days,q1_days,q3_days`` of days from referral to intake.
+
+    Over entries with a referral date, per fiscal year of intake and for all years (``Total``).
+    A year is listed only when its entries with a referral date belong to at least
+    ``threshold`` persons; the Total row is always present, its statistics blank when fewer
+    persons have a referral date. Quartiles are linear-interpolated (``numpy.percentile``).
+    """
+    rows = prepared["row"].to_numpy()
+    referral = pd.to_datetime(entries["referral_date"].iloc[rows]).to_numpy()
+    intake = pd.to_datetime(prepared["intake_date"]).to_numpy()
+    days = (intake - referral) / np.timedelta64(1, "D")
+    known = ~np.isnan(days)
+    frame = pd.DataFrame(
+        {
+            "fiscal_year": prepared["fiscal_year"].to_numpy()[known],
+            "person": prepared["person"].to_numpy()[known],
+            "days": days[known],
+        }
+    )
+    out = []
+    for year, group in frame.groupby("fiscal_year", sort=True):
+        if group["person"].nunique() >= threshold:
+            out.append({"fiscal_year": str(year), **_quartiles(group["days"])})
+    enough = frame["person"].nunique() >= threshold
+    blank = dict.fromkeys(DELAY_COLUMNS, "")
+    out.append({"fiscal_year": TOTAL, **(_quartiles(frame["days"]) if enough else blank)})
+    return pd.DataFrame(out, columns=["fiscal_year", *DELAY_COLUMNS]).astype(object)
+
+
+def _quartiles(days: pd.Series) -> dict[str, str]:
+    """Return the median and quartiles of ``days`` as text (whole days, or halves, quarters)."""
+    q1, median, q3 = np.percentile(days.to_numpy(dtype="float64"), [25, 50, 75])
+    return {"median_days": _days(median), "q1_days": _days(q1), "q3_days": _days(q3)}
+
+
+def _days(value: float) -> str:
+    """Return a number of days as text, without a trailing ``.0``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
