@@ -217,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     check_out(out, inputs)
+    periods = cohort_periods()  # the package's data, loaded before reading a large input
     progress(f"reading entries from {args.entries}")
     entries = records.read_entries(args.entries)
     progress(f"  {len(entries):,} entries")
@@ -226,7 +227,6 @@ def run(args: argparse.Namespace) -> int:
         closures = records.read_closures(args.closures, entries)
         progress(f"  {len(closures):,} closures")
     progress("counting")
-    periods = cohort_periods()
     tables = count(entries, closures, periods, threshold=args.threshold)
     synthetic = is_synthetic(entries) or (closures is not None and is_synthetic(closures))
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")

@@ -33,7 +33,7 @@ from typing import Any
 import pyarrow as pa
 
 from analysis import charts, paths, ppr, records, report
-from analysis.errors import InputError
+from analysis.errors import DataError, InputError
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     check_out(out, inputs)
     # What the command needs besides the input, loaded before reading a large file.
     notebook_path = paths.notebook(NOTEBOOK)
+    check_renderer()
     periods = ppr.cohort_periods()
     progress(f"reading entries from {args.entries}")
     entries = records.read_entries(args.entries)
@@ -180,6 +181,21 @@ def _build(
     text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
     (staging / SUMMARY).write_text(text, encoding="utf-8")
     return summary
+
+
+def check_renderer() -> None:
+    """Raise ``DataError`` saying what is missing if the HTML page cannot be rendered."""
+    import nbformat
+
+    try:
+        report.to_html(nbformat.v4.new_notebook(), "check")
+    except (ValueError, OSError, ImportError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"cannot render HTML: {first}; install nbconvert with its data files "
+            "(pip install nbconvert), or set $JUPYTER_PATH to the share/jupyter directory "
+            "that holds nbconvert/templates"
+        ) from None
 
 
 def page_title(text: str | None, *, synthetic: bool, suppress: bool) -> str:
