@@ -129,3 +129,17 @@ def test_breakdown_charts_are_labelled_and_reproducible(small_tables: dict, make
     assert charts.render(make(small_tables, synthetic=True), "svg") == charts.render(
         make(small_tables, synthetic=True), "svg"
     )
+
+
+def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
+    rows = [
+        {"grantee": "G", "client_id": str(n), "intake_date": f"2016-01-{n % 28 + 1:02d}",
+         "intake_type": "new", "gender_identity": "=HYPERLINK(1)" if n < 12 else "female"}
+        for n in range(30)
+    ]  # fmt: skip
+    path = tmp_path / "entries.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    tables = ppr.count(records.read_entries(path))
+    chart = record_charts.who_the_clients_are(tables, synthetic=False)
+    groups = chart.data["group"].tolist()
+    assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)

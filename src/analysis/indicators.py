@@ -274,9 +274,15 @@ DELAY_COLUMNS = ("median_days", "q1_days", "q3_days")
 
 
 def folded_text(values: pd.Series) -> pd.Series:
-    """Return free text trimmed, Unicode-normalized (NFC) and case-folded; blank as ``unknown``."""
-    text = values.fillna("").astype(str).str.strip().str.normalize("NFC").str.casefold()
-    return text.where(text != "", UNKNOWN)
+    """Return free text trimmed, Unicode-normalized (NFC) and case-folded; blank as ``unknown``.
+
+    Each distinct value is folded once (a column holds few distinct labels).
+    """
+    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    text = pd.Series(uniques, dtype=object).str.strip().str.normalize("NFC").str.casefold()
+    folded = text.where(text != "", UNKNOWN).to_numpy(dtype=object)
+    labels = np.append(folded, UNKNOWN)  # code -1 (missing) is blank
+    return pd.Series(labels[codes], index=values.index, dtype=object)
 
 
 def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) -> pd.Series:

@@ -267,13 +267,21 @@ def _long_breakdowns(tables: Mapping[str, pd.DataFrame], shown: Mapping[str, pd.
             pd.DataFrame(
                 {
                     "breakdown": name,
-                    "group": table[name].astype(str),
+                    "group": table[name].astype(str).map(spreadsheet_safe),
                     "victims": table["victims"],
                     "percent": table["percent"],
                 }
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Return a label that a spreadsheet shows as text (a leading ``'`` before ``=+-@``)."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def who_the_clients_are(
