@@ -187,9 +187,12 @@ def test_no_suppress_says_not_for_publication_in_every_title(tmp_path):
     entries = PPR_FIXTURES / "entries.csv"
     out = tmp_path / "internal"
     args = ["--entries", str(entries), "--closures", str(PPR_FIXTURES / "closures.csv")]
-    assert run_report(*args, "--out", str(out), "--no-suppress") == 0
+    title = ["--title", "<b>Internal</b> & review"]
+    assert run_report(*args, "--out", str(out), "--no-suppress", *title) == 0
     mark = "NOT FOR PUBLICATION"
     page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<b>Internal" not in page  # the title is text, not markup
+    assert f"<title>{mark} - &lt;b&gt;Internal&lt;/b&gt; &amp; review</title>" in page
     assert re.search(rf"<title>{mark}[^<]*</title>", page)
     assert re.search(rf"<h1[^>]*>{mark}", page)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -253,3 +256,15 @@ def test_help_names_the_flags(capsys):
     for flag in ("--entries", "--closures", "--out", "--threshold", "--no-suppress", "--title"):
         assert flag in text
     assert "NOT FOR PUBLICATION" in text and "summary.json" in text
+
+
+def test_the_scan_finds_a_value_hidden_in_png_metadata(tmp_path):
+    """The scanner reads compressed PNG text chunks too, so a leak there would be caught."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", f"row of {NOTE}", zip=True)
+    path = tmp_path / "leak.png"
+    Image.new("RGB", (2, 2)).save(path, pnginfo=info)
+    assert NOTE.encode() not in path.read_bytes()  # compressed: not in the raw bytes
+    assert any(NOTE.casefold() in text.casefold() for text in texts_of(path))
