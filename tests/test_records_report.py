@@ -175,6 +175,11 @@ def test_a_previous_report_is_replaced_and_other_directories_refused(distinctive
     assert not (out / "tables" / "closure_outcomes.csv").exists()
     leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+    # A file of the user's inside a previous report's folder: the folder is not replaced.
+    (out / "charts" / "my-notes.txt").write_text("keep", encoding="utf-8")
+    assert run_report(*args) == 2
+    assert "not a previous records-report output" in capsys.readouterr().err
+    assert (out / "charts" / "my-notes.txt").read_text(encoding="utf-8") == "keep"
     other = distinctive["root"] / "mine"
     other.mkdir()
     (other / "notes.txt").write_text("keep", encoding="utf-8")

@@ -333,7 +333,28 @@ def is_previous_output(out: Path) -> bool:
         return False
     if not isinstance(summary, dict) or summary.get("produced_by") != PRODUCER:
         return False
-    return all(entry.name in OUTPUT_ENTRIES for entry in out.iterdir())
+    files = {PAGE, SUMMARY}
+    suffixes = {f".{fmt}" for fmt in (*charts.FORMATS, "json")}
+    for entry in out.iterdir():
+        if entry.name in files:
+            if not entry.is_file():
+                return False
+        elif entry.name == CHART_DIR:
+            if not _only_files(entry, lambda p: p.suffix in suffixes):
+                return False
+        elif entry.name == TABLE_DIR:
+            if not _only_files(entry, lambda p: p.name in ppr.OUTPUT_FILES):
+                return False
+        else:
+            return False
+    return True
+
+
+def _only_files(directory: Path, allowed) -> bool:
+    """Tell whether ``directory`` is a directory holding only files that ``allowed`` accepts."""
+    if not directory.is_dir() or directory.is_symlink():
+        return False
+    return all(p.is_file() and not p.is_symlink() and allowed(p) for p in directory.iterdir())
 
 
 def _staging(out: Path) -> Path:
