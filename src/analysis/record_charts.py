@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis import charts, disclosure, ppr
 
@@ -331,6 +332,7 @@ def who_the_clients_are(
             ax.set_title(BREAKDOWN_TITLES[name], fontsize=10)
             ax.set_xlabel("Victims (persons, by their latest entry)")
             ax.set_ylabel("")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             charts.thousands(ax, "x")
         prefix = _prefix(synthetic, suppress)
         return _finish(
