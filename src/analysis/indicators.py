@@ -293,34 +293,70 @@ def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) 
 
 def _groups_table(column: str, labels: pd.Series, order: list[str]) -> pd.DataFrame:
     """Return ``column,victims`` for ``order`` (one person per label), then Total."""
-    counts = labels.value_counts().reindex(order, fill_value=0)
-    table = pd.DataFrame({column: order, "victims": counts.to_numpy().astype("int64")})
-    return _with_total(table, [column], {"victims": len(labels)})
+    return _counts_table(column, labels.value_counts(), order)
 
 
-def _merge_small(labels: pd.Series, threshold: int, limit: int | None, other: str) -> pd.Series:
-    """Return labels with every group below ``threshold`` persons (and beyond ``limit``) merged.
+def _counts_table(column: str, counts: pd.Series, order: list[str]) -> pd.DataFrame:
+    """Return ``column,victims`` from persons per label, in ``order``, then Total."""
+    shown = counts.groupby(level=0).sum().reindex(order, fill_value=0)
+    table = pd.DataFrame({column: order, "victims": shown.to_numpy().astype("int64")})
+    return _with_total(table, [column], {"victims": int(counts.sum())})
+
+
+def _label_counts(values: pd.Series) -> pd.Series:
+    """Return persons per folded label (``folded_text``), each distinct raw value folded once."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str), use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    labels = folded_text(pd.Series(uniques, dtype=object))
+    result = pd.Series(counts, index=pd.Index(labels, dtype=object)).groupby(level=0).sum()
+    missing = int((codes < 0).sum())
+    if missing:
+        result.loc[UNKNOWN] = result.get(UNKNOWN, 0) + missing
+    return result.astype("int64")
+
+
+def _merged_counts(counts: pd.Series, threshold: int, limit: int | None, other: str):
+    """Return persons per label with every group below ``threshold`` (or beyond ``limit``) merged.
 
     ``unknown`` is kept as its own group; the merged groups are labelled ``other``. Groups are
     ranked by size, then by label, so the result does not depend on the order of the rows.
+    Returns the merged counts and the named labels in order (largest first).
     """
-    counts = labels[labels != UNKNOWN].value_counts()
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    named = counts.drop(index=[UNKNOWN], errors="ignore")
+    ranked = sorted(named.items(), key=lambda item: (-item[1], item[0]))
     kept = [label for label, n in ranked if n >= threshold and label != other]
     if limit is not None:
         kept = kept[:limit]
-    keep = labels.isin(kept) | (labels == UNKNOWN)
-    return labels.where(keep, other)
+    merged = counts.rename(lambda label: label if label in kept or label == UNKNOWN else other)
+    return merged.groupby(level=0).sum(), kept
 
 
 def _free_text_table(
     labels: pd.Series, column: str, threshold: int, limit: int | None, other: str
 ) -> pd.DataFrame:
     """Return persons by a free-text label: named groups by size, then ``other``, ``unknown``."""
-    merged = _merge_small(labels, threshold, limit, other)
-    named = merged[(merged != other) & (merged != UNKNOWN)].value_counts()
-    order = [label for label, _ in sorted(named.items(), key=lambda item: (-item[1], item[0]))]
-    return _groups_table(column, merged, [*order, other, UNKNOWN])
+    return _free_text_counts_table(labels.value_counts(), column, threshold, limit, other)
+
+
+def _free_text_counts_table(
+    counts: pd.Series, column: str, threshold: int, limit: int | None, other: str
+) -> pd.DataFrame:
+    """Return the table of :func:`_free_text_table` from persons per folded label."""
+    merged, kept = _merged_counts(counts, threshold, limit, other)
+    return _counts_table(column, merged, [*kept, other, UNKNOWN])
+
+
+def _free_text(
+    prepared: pd.DataFrame,
+    entries: pd.DataFrame,
+    column: str,
+    threshold: int,
+    limit: int | None,
+    other: str,
+) -> pd.DataFrame:
+    """Return persons by the folded free text ``column`` of their latest entry, merged."""
+    counts = _label_counts(_latest_persons(prepared, entries, column))
+    return _free_text_counts_table(counts, column, threshold, limit, other)
 
 
 def victims_by_gender_identity(
@@ -332,8 +368,7 @@ def victims_by_gender_identity(
     ``threshold`` persons are merged into ``another identity`` (so a rare label is never
     shown); blank is ``unknown``.
     """
-    labels = folded_text(_latest_persons(prepared, entries, "gender_identity"))
-    return _free_text_table(labels, "gender_identity", threshold, None, OTHER_IDENTITY)
+    return _free_text(prepared, entries, "gender_identity", threshold, None, OTHER_IDENTITY)
 
 
 def victims_by_country_of_origin(
@@ -345,9 +380,8 @@ def victims_by_country_of_origin(
     persons (latest entry, text folded as for gender identity); all others are merged into
     ``all other countries``.
     """
-    labels = folded_text(_latest_persons(prepared, entries, "country_of_origin"))
-    return _free_text_table(
-        labels, "country_of_origin", threshold, MAX_SHOWN_GROUPS, OTHER_COUNTRIES
+    return _free_text(
+        prepared, entries, "country_of_origin", threshold, MAX_SHOWN_GROUPS, OTHER_COUNTRIES
     )
 
 
@@ -355,8 +389,9 @@ def victims_by_referral_source(
     prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
 ) -> pd.DataFrame:
     """Return ``referral_source,victims`` by the same rule as countries (``all other sources``)."""
-    labels = folded_text(_latest_persons(prepared, entries, "referral_source"))
-    return _free_text_table(labels, "referral_source", threshold, MAX_SHOWN_GROUPS, OTHER_SOURCES)
+    return _free_text(
+        prepared, entries, "referral_source", threshold, MAX_SHOWN_GROUPS, OTHER_SOURCES
+    )
 
 
 def age_band(ages: pd.Series) -> pd.Series:
@@ -381,21 +416,22 @@ def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.Data
     One row per fiscal quarter with entries (as ``clients_by_quarter``), counting entries by
     their answer to "matched to a service provider within 48 hours of referral?"; then Total.
     """
-    answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()].to_numpy()
-    frame = pd.DataFrame(
-        {
-            "fiscal_year": prepared["fiscal_year"].to_numpy(),
-            "quarter": prepared["quarter"].to_numpy(),
-            "answer": pd.Categorical(answers, categories=records.YES_NO_UNKNOWN),
-        }
-    )
-    counts = frame.groupby(["fiscal_year", "quarter", "answer"], observed=False).size()
-    table = counts.unstack("answer").reset_index()
-    table = table[table[list(records.YES_NO_UNKNOWN)].sum(axis=1) > 0].reset_index(drop=True)
-    table.columns = ["fiscal_year", "quarter", *records.YES_NO_UNKNOWN]
+    answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()]
+    codes = _categorical(answers, records.YES_NO_UNKNOWN).codes.astype("int64")
+    codes = np.where(codes < 0, len(records.YES_NO_UNKNOWN) - 1, codes)  # not a code: unknown
+    years = prepared["fiscal_year"].to_numpy().astype("int64")
+    quarters = prepared["quarter"].to_numpy().astype("int64") - 1
+    first = int(years.min()) if len(years) else 0
+    n_answers = len(records.YES_NO_UNKNOWN)
+    key = ((years - first) * 4 + quarters) * n_answers + codes
+    counts = np.bincount(key, minlength=n_answers).reshape(-1, n_answers)
+    observed = np.flatnonzero(counts.sum(axis=1) > 0)
+    table = pd.DataFrame(counts[observed], columns=list(records.YES_NO_UNKNOWN))
+    table.insert(0, "quarter", observed % 4 + 1)
+    table.insert(0, "fiscal_year", observed // 4 + first)
     table["entries"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
-    total = frame["answer"].value_counts().reindex(list(records.YES_NO_UNKNOWN), fill_value=0)
-    row = {**{k: int(v) for k, v in total.items()}, "entries": len(frame)}
+    total = counts.sum(axis=0)
+    row = {**dict(zip(records.YES_NO_UNKNOWN, map(int, total), strict=True)), "entries": len(key)}
     return _with_total(table, ["fiscal_year", "quarter"], row)
 
 
