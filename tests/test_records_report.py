@@ -202,6 +202,8 @@ def test_no_suppress_says_not_for_publication_in_every_title(tmp_path):
     assert re.search(rf"<h1[^>]*>{mark}", page)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["title"].startswith(mark) and summary["not_for_publication"] is True
+    tables = json.loads((out / "tables" / "summary.json").read_text(encoding="utf-8"))
+    assert tables["title"] == summary["title"] and tables["not_for_publication"] is True
     for sidecar in (out / "charts").glob("*.json"):
         slug = sidecar.stem
         assert json.loads(sidecar.read_text(encoding="utf-8"))["title"].startswith(mark)

@@ -172,7 +172,7 @@ def _build(
     """Write the tables, the executed notebook's page and charts, and the summary."""
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     title = page_title(args.title, synthetic=ppr_summary["synthetic"], suppress=args.suppress)
-    ppr.write(staging / TABLE_DIR, shown, ppr_summary, notices)
+    ppr.write(staging / TABLE_DIR, shown, {"title": title, **ppr_summary}, notices)
     executed = execute(notebook_path, parameters, staging / CHART_DIR)
     describe_parameters(executed, inputs, args.threshold, args.suppress)
     page = render(executed, title)
