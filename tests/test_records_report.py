@@ -59,6 +59,9 @@ def distinctive_records(directory: Path) -> tuple[Path, Path, list[str]]:
             "country_of_origin": country,
             "acf_region": rng.choice([2, 4, 9], size=people),
             "caseworker_note": [f"{NOTE} {n}" for n in range(people)],
+            # One row labelled synthetic: the outputs say SYNTHETIC, but the records are not
+            # all synthetic, so no exact count may be shown.
+            "data_origin": ["synthetic", *[""] * (people - 1)],
         }
     )
     closed = entries.iloc[:40]
@@ -125,7 +128,8 @@ def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
     assert {"victims_by_gender_identity.csv", "matched_within_48h_by_quarter.csv"} <= tables
     assert "closure_outcomes.csv" in tables and "summary.json" in tables
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "<title>Grantee review</title>" in page
+    assert "<title>SYNTHETIC records - Grantee review</title>" in page
+    assert "<th>fact sheet S01</th>" not in page and "not all labelled synthetic" in page
     assert page.count("<img") == len(slugs)
     assert all(alt for alt in re.findall(r'<img[^>]* alt="([^"]*)"', page))
     assert len(re.findall(r'<img[^>]* alt="[^"]+"', page)) == len(slugs)
@@ -136,7 +140,8 @@ def test_summary_names_inputs_with_checksums(distinctive):
     summary = json.loads((distinctive["out"] / "summary.json").read_text(encoding="utf-8"))
     assert summary["produced_by"] == records_report.PRODUCER
     assert summary["suppressed"] is True and summary["threshold"] == 11
-    assert summary["not_for_publication"] is False and summary["title"] == "Grantee review"
+    assert summary["not_for_publication"] is False and summary["synthetic"] is True
+    assert summary["title"] == "SYNTHETIC records - Grantee review"
     for role in ("entries", "closures"):
         path = distinctive[role]
         info = summary["inputs"][role]
