@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env validate package package-check report test lint refresh chart-baselines browser clean
+.PHONY: all env validate package package-check report test lint refresh chart-baselines browser clean records-report
 
 all: report
 
@@ -62,6 +62,12 @@ refresh: validate
 # Record the SVG hash of every chart the library draws (tests/chart_baselines.json).
 chart-baselines: $(STAMP)
 	RECORD_CHART_BASELINES=1 MPLBACKEND=Agg $(PY) -m pytest -q tests/test_charts.py
+
+# Notebook 05 on your own export, as a shareable folder:
+#   make records-report ENTRIES=entries.csv [CLOSURES=closures.csv] OUT=my-report
+records-report: $(STAMP)
+	@test -n "$(ENTRIES)" -a -n "$(OUT)" || { echo "usage: make records-report ENTRIES=FILE [CLOSURES=FILE] OUT=DIR" >&2; exit 2; }
+	$(PY) -m analysis records-report --entries "$(ENTRIES)" $(if $(CLOSURES),--closures "$(CLOSURES)") --out "$(OUT)"
 
 clean:
 	rm -rf reports build

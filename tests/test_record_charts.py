@@ -59,3 +59,87 @@ def test_chart_files_are_reproducible(small_tables: dict, tmp_path: Path) -> Non
     first = charts.render(record_charts.clients_by_fiscal_year(small_tables, synthetic=True), "svg")
     again = charts.render(record_charts.clients_by_fiscal_year(small_tables, synthetic=True), "svg")
     assert first == again
+
+
+# ------------------------------------------------------------------------------------------
+# The breakdown charts, and any mark a protected table may use
+# ------------------------------------------------------------------------------------------
+
+NEW_CHARTS = [record_charts.who_the_clients_are, record_charts.matched_within_48h]
+ALL_CHARTS = [*CHARTS, *NEW_CHARTS]
+
+
+def leading_numbers(labels: list[str]) -> set[str]:
+    """Return the counts written on the plot (the number that starts a label)."""
+    found = set()
+    for label in labels:
+        head = label.split(" ")[0].split("\n")[0].removesuffix("%")
+        if head.replace(",", "").isdigit():
+            found.add(head.replace(",", ""))
+    return found
+
+
+@pytest.mark.parametrize("make", ALL_CHARTS)
+def test_any_mark_of_the_table_is_what_the_chart_writes(small_tables: dict, make, monkeypatch):
+    """A chart writes the table's own text for a hidden cell, whatever it is; never '<11'."""
+    real = ppr.protect
+
+    def other_marks(tables, **kwargs):
+        shown = real(tables, **kwargs)
+        for table in shown.values():
+            for column in table.columns:
+                values = table[column].astype(str)
+                table[column] = values.replace({"<11": "hidden*", "suppressed": "n/a*"})
+        return shown
+
+    monkeypatch.setattr(ppr, "protect", other_marks)
+    chart = make(small_tables, synthetic=True)
+    labels = drawn_texts(chart)
+    assert not any("<11" in label for label in labels)
+    text = " ".join(labels)
+    assert "hidden*" in text or "n/a*" in text
+    assert "<11" not in chart.title + chart.description
+
+
+def allowed_numbers(data: pd.DataFrame) -> set[str]:
+    """Return the numbers a chart of ``data`` may write: its shown counts and percentages."""
+    cells = [v for v in data.drop(columns=["notice"]).astype(str).stack()]
+    visible = {v for v in cells if v.replace(".", "", 1).isdigit()}
+    return {v for v in visible if "." not in v} | {f"{float(v):.0f}" for v in visible}
+
+
+@pytest.mark.parametrize("make", NEW_CHARTS)
+@pytest.mark.parametrize("suppress", [True, False])
+def test_breakdown_charts_draw_only_shown_counts(small_tables: dict, make, suppress):
+    chart = make(small_tables, synthetic=True, suppress=suppress)
+    drawn = leading_numbers(drawn_texts(chart))
+    assert drawn <= allowed_numbers(chart.data)
+    if not suppress:
+        assert drawn  # with every count shown, the chart writes numbers
+    assert chart.data["notice"].str.startswith(ppr.SYNTHETIC_NOTICE).all()
+
+
+@pytest.mark.parametrize("make", NEW_CHARTS)
+def test_breakdown_charts_are_labelled_and_reproducible(small_tables: dict, make):
+    internal = make(small_tables, synthetic=False, suppress=False)
+    assert internal.title.startswith("NOT FOR PUBLICATION")
+    assert (internal.data["notice"] == ppr.UNSUPPRESSED_NOTICE).all()
+    shared = make(small_tables, synthetic=False)
+    assert "NOT FOR PUBLICATION" not in shared.title and "notice" not in shared.data
+    assert charts.render(make(small_tables, synthetic=True), "svg") == charts.render(
+        make(small_tables, synthetic=True), "svg"
+    )
+
+
+def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
+    rows = [
+        {"grantee": "G", "client_id": str(n), "intake_date": f"2016-01-{n % 28 + 1:02d}",
+         "intake_type": "new", "gender_identity": "=HYPERLINK(1)" if n < 12 else "female"}
+        for n in range(30)
+    ]  # fmt: skip
+    path = tmp_path / "entries.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    tables = ppr.count(records.read_entries(path))
+    chart = record_charts.who_the_clients_are(tables, synthetic=False)
+    groups = chart.data["group"].tolist()
+    assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "analysis.report",
     "analysis.ppr",
     "analysis.synthesize",
+    "analysis.records_report",
 )
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2

@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -76,8 +76,39 @@ TABLES: dict[str, tuple[str, disclosure.Layout]] = {
         "closure_outcomes.csv",
         disclosure.Layout((*ANSWERS, "closures"), None, column_relations=(("closures", ANSWERS),)),
     ),
+    # -- Breakdowns: who the clients are, and how fast they were served ----------------------
+    "gender_identity": (
+        "victims_by_gender_identity.csv",
+        disclosure.Layout(("victims",), "gender_identity"),
+    ),
+    "age_band": (
+        "victims_by_age_band.csv",
+        disclosure.Layout(("victims",), "age_band"),
+    ),
+    "country_of_origin": (
+        "victims_by_country_of_origin.csv",
+        disclosure.Layout(("victims",), "country_of_origin"),
+    ),
+    "referral_source": (
+        "victims_by_referral_source.csv",
+        disclosure.Layout(("victims",), "referral_source"),
+    ),
+    "matched_within_48h": (
+        "matched_within_48h_by_quarter.csv",
+        disclosure.Layout(
+            (*ANSWERS, "entries"), "fiscal_year", column_relations=(("entries", ANSWERS),)
+        ),
+    ),
+    # No counts: statistics only, for groups of at least the threshold number of persons.
+    "days_referral_to_intake": (
+        "days_referral_to_intake.csv",
+        disclosure.Layout((), "fiscal_year"),
+    ),
 }
-PERCENT_TABLES = ("acf_region", "eligibility_status")
+BREAKDOWN_VICTIMS = ("gender_identity", "age_band", "country_of_origin", "referral_source")
+# (percent column, count column, denominator column) computed on each row of a table.
+ROW_PERCENTS = {"matched_within_48h": ("percent_yes", "yes", "entries")}
+PERCENT_TABLES = ("acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
 # Counted and protected, but kept out of the CSV (the closures count is in summary.json).
 UNWRITTEN_COLUMNS = {"closure_outcomes": ["closures"]}
 OUTPUT_FILES = frozenset({SUMMARY, *(file for file, _ in TABLES.values())})
@@ -128,6 +159,19 @@ Output files in DIR:
   victims_by_eligibility_status.csv victims by eligibility status, with percent
   closure_outcomes.csv             (with --closures) yes / no / unknown answers to the three
                                    closure questions, counting every case closure
+  victims_by_gender_identity.csv   victims by gender identity (free text trimmed, case-folded;
+                                   identities of fewer than threshold persons merged into
+                                   "another identity", always), with percent
+  victims_by_age_band.csv          victims by age at intake: under 18, 18-24, 25-34, 35-44,
+                                   45-54, 55 and over, unknown, with percent
+  victims_by_country_of_origin.csv victims by country of origin: at most the 10 largest, each of
+                                   at least threshold persons, then "all other countries"
+  victims_by_referral_source.csv   victims by referral source, by the same rule
+  matched_within_48h_by_quarter.csv entries per fiscal quarter by their answer (yes / no /
+                                   unknown) to "matched to a service provider within 48 hours
+                                   of referral?", with percent_yes = yes / entries
+  days_referral_to_intake.csv      median and quartiles of days from referral to intake, per
+                                   fiscal year with at least threshold persons, and overall
   summary.json                     totals, input files' row counts and SHA-256 checksums,
                                    threshold, whether suppressed, whether synthetic
 
@@ -150,8 +194,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--entries", required=True, metavar="FILE", help="entries file")
-    parser.add_argument("--closures", metavar="FILE", help="closures file (optional)")
+    add_input_arguments(parser)
     parser.add_argument(
         "--out",
         required=True,
@@ -171,6 +214,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_false",
         help="show every count (internal use only: outputs are marked not for publication)",
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(func=run)
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the input options every command reading client records takes."""
+    parser.add_argument("--entries", required=True, metavar="FILE", help="entries file")
+    parser.add_argument("--closures", metavar="FILE", help="closures file (optional)")
     parser.add_argument(
         "--sheet",
         metavar="NAME",
@@ -185,8 +236,6 @@ def register(commands: argparse._SubParsersAction) -> None:
             "(strftime codes; needs %%d, %%m or %%b, and %%Y; YYYY-MM-DD is always read)"
         ),
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress messages")
-    parser.set_defaults(func=run)
 
 
 def _threshold(text: str) -> int:
@@ -216,6 +265,30 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     check_out(out, inputs)
+    periods = cohort_periods()  # the package's data, loaded before reading a large input
+    entries, closures = read_inputs(args, progress)
+    progress("counting")
+    tables = count(entries, closures, periods, threshold=args.threshold)
+    synthetic = is_synthetic(entries) or (closures is not None and is_synthetic(closures))
+    progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
+    shown = protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
+    notices = notices_for(synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold)
+    summary = summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
+    progress(f"writing {len(shown) + 1} files to {out}")
+    write(out, shown, summary, notices)
+    if notices:
+        progress("; ".join(notices))
+    return 0
+
+
+def read_inputs(
+    args: argparse.Namespace, progress: Callable[[str], None]
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Read and check the entries (and closures) named by ``args``.
+
+    Both files are read even when the first is bad, so one run lists every problem; any
+    problem raises one ``InputError``.
+    """
     options = {"sheet": args.sheet, "date_format": args.date_format}
     entries, closures, errors = None, None, []
     progress(f"reading entries from {args.entries}")
@@ -233,19 +306,7 @@ def run(args: argparse.Namespace) -> int:
             errors.append(error)
     if errors:
         raise _joined(errors)
-    progress("counting")
-    periods = cohort_periods()
-    tables = count(entries, closures, periods)
-    synthetic = is_synthetic(entries) or (closures is not None and is_synthetic(closures))
-    progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
-    shown = protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
-    notices = notices_for(synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold)
-    summary = summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
-    progress(f"writing {len(shown) + 1} files to {out}")
-    write(out, shown, summary, notices)
-    if notices:
-        progress("; ".join(notices))
-    return 0
+    return entries, closures
 
 
 def _sheet_note(frame: pd.DataFrame) -> str:
@@ -290,10 +351,14 @@ def count(
     entries: pd.DataFrame,
     closures: pd.DataFrame | None = None,
     periods: pd.DataFrame | None = None,
+    *,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> dict[str, pd.DataFrame]:
     """Return every table of counts (ints, with Total rows), keyed by table name.
 
-    ``periods`` are the cohort periods (default: the published timeline's).
+    ``periods`` are the cohort periods (default: the published timeline's). ``threshold`` is
+    the smallest group of persons whose free-text label (gender identity, country, referral
+    source) is shown, and whose referral-to-intake statistics are given.
     """
     periods = cohort_periods() if periods is None else periods
     prepared = indicators.prepare(entries, periods)
@@ -305,6 +370,14 @@ def count(
         "cohort": indicators.clients_by_cohort(prepared),
         "acf_region": indicators.victims_by_acf_region(prepared),
         "eligibility_status": indicators.victims_by_eligibility_status(prepared),
+    }
+    tables |= {
+        "gender_identity": indicators.victims_by_gender_identity(prepared, entries, threshold),
+        "age_band": indicators.victims_by_age_band(prepared, entries),
+        "country_of_origin": indicators.victims_by_country_of_origin(prepared, entries, threshold),
+        "referral_source": indicators.victims_by_referral_source(prepared, entries, threshold),
+        "matched_within_48h": indicators.matched_within_48h(prepared, entries),
+        "days_referral_to_intake": indicators.days_referral_to_intake(prepared, entries, threshold),
     }
     if closures is not None:
         tables["closure_outcomes"] = indicators.closure_outcomes(closures)
@@ -353,10 +426,36 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
                 if cohort_of_year[y] == cohort
             ]
             out.append([*parts, ("cohort", row, column)])
+    out.extend(breakdown_links(tables))
     if "closure_outcomes" in tables:
         rows = range(len(tables["closure_outcomes"]))
         cells = [("closure_outcomes", r, "closures") for r in rows]
         out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
+    return out
+
+
+# -- Relations of the breakdown tables ---------------------------------------------------------
+
+
+def breakdown_links(tables: Mapping[str, pd.DataFrame]) -> list[list[disclosure.Cell]]:
+    """Return the relations the breakdown tables add between tables.
+
+    Each breakdown's Total victims equals the fiscal-year table's Total victims; each row of
+    ``matched_within_48h`` (and its Total) counts the same entries as that quarter's row of
+    ``quarter`` (the two tables list the same quarters, in the same order).
+    """
+    out: list[list[disclosure.Cell]] = []
+    anchor = ("fiscal_year", len(tables["fiscal_year"]) - 1, "victims")
+    for name in BREAKDOWN_VICTIMS:
+        if name in tables:
+            out.append([(name, len(tables[name]) - 1, "victims"), anchor])
+    if "matched_within_48h" in tables:
+        matched, quarter = tables["matched_within_48h"], tables["quarter"]
+        keys = ["fiscal_year", "quarter"]
+        if not matched[keys].astype(str).equals(quarter[keys].astype(str)):
+            raise ValueError("matched_within_48h and quarter must list the same quarters")
+        for row in range(len(matched)):
+            out.append([("matched_within_48h", row, "entries"), ("quarter", row, "entries")])
     return out
 
 
@@ -392,8 +491,25 @@ def protect(
                 masks[name]["victims"],
                 bool(masks[name]["victims"].iloc[total_row]),
             ).to_numpy()
+        if name in ROW_PERCENTS:
+            column, part, whole = ROW_PERCENTS[name]
+            text[column] = row_percentages(table, masks[name], part, whole).to_numpy()
         shown[name] = text
     return shown
+
+
+def row_percentages(table: pd.DataFrame, mask: pd.DataFrame, part: str, whole: str) -> pd.Series:
+    """Return ``part`` as a percentage of ``whole`` on each row, hidden where either is hidden."""
+    values = [
+        disclosure.percentages(
+            table[part].iloc[[row]],
+            int(table[whole].iloc[row]),
+            mask[part].iloc[[row]],
+            bool(mask[whole].iloc[row]),
+        ).iloc[0]
+        for row in range(len(table))
+    ]
+    return pd.Series(values, index=table.index, dtype=object)
 
 
 def not_for_publication(suppress: bool, threshold: int) -> bool:
@@ -466,21 +582,30 @@ def summarize(
     }
 
 
-def check_out(out: Path, inputs: list[Path]) -> None:
+def check_out(
+    out: Path,
+    inputs: list[Path],
+    previous: Callable[[Path], bool] | None = None,
+    command: str = "ppr",
+) -> None:
     """Refuse an ``--out`` that cannot be written, holds an input, or holds other files.
 
     Called before any input is read: a directory is created (and removed) where ``--out``
-    would be made, so a large input is not read and counted for nothing.
+    would be made, so a large input is not read and counted for nothing. A non-empty ``--out``
+    is accepted only when ``previous`` (default: a previous ppr output) recognizes it as an
+    earlier output of ``command``.
     """
     try:
-        _check_out(out, inputs)
+        _check_out(out, inputs, previous or is_previous_output, command)
     except OSError as error:
         raise InputError(f"--out {out}: cannot be written ({os_problem(error)})") from None
     except RuntimeError:  # Path.resolve on a symbolic link loop
         raise InputError(f"--out {out}: is a loop of symbolic links") from None
 
 
-def _check_out(out: Path, inputs: list[Path]) -> None:
+def _check_out(
+    out: Path, inputs: list[Path], previous: Callable[[Path], bool], command: str
+) -> None:
     """Do the checks of ``check_out``; an ``OSError`` means ``--out`` cannot be made."""
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a directory")
@@ -492,9 +617,9 @@ def _check_out(out: Path, inputs: list[Path]) -> None:
             continue
         if resolved in parents:
             raise InputError(f"--out {out}: holds the input file {path}; choose another directory")
-    if out.is_dir() and any(out.iterdir()) and not is_previous_output(out):
+    if out.is_dir() and any(out.iterdir()) and not previous(out):
         raise InputError(
-            f"--out {out}: directory is not empty and is not a previous ppr output; "
+            f"--out {out}: directory is not empty and is not a previous {command} output; "
             "choose a new or empty directory"
         )
     parent = out.absolute().parent

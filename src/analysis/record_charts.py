@@ -2,10 +2,12 @@
 
 Each function takes the tables of :func:`analysis.ppr.count` (exact counts), protects them as
 ``ppr`` does (jointly, threshold 11 by default) and draws only what the protected tables show:
-a hidden cell is drawn as an empty, hatched stub labelled ``<11``, never as its value. The
-numbers a chart displays (``Chart.data``) are the protected table itself. Charts of records
-labelled synthetic say SYNTHETIC in their title, description and source line; charts made with
-``suppress=False`` say NOT FOR PUBLICATION.
+a hidden cell is drawn as an empty, hatched stub labelled with the text the protected table
+shows in that cell (such as ``<11``), never as its value; any shown count that is not a number
+is treated as hidden. The numbers a chart displays (``Chart.data``) are the protected table
+itself. Charts of records labelled synthetic say SYNTHETIC in their title, description and
+source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in their title, and
+their data carry the notice column the ``ppr`` tables carry.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis import charts, disclosure, ppr
 
@@ -30,8 +33,15 @@ def _shown(
 
 
 def _numbers(column: pd.Series) -> pd.Series:
-    """Return shown counts as numbers, hidden ones as NaN."""
-    return pd.to_numeric(column, errors="coerce")
+    """Return shown counts as numbers; any text that is not a whole number (hidden) as NaN."""
+    text = column.astype(str).str.replace(",", "", regex=False).str.strip()
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d+")), errors="coerce")
+
+
+def _percents(column: pd.Series) -> pd.Series:
+    """Return shown percentages as numbers; any other text (hidden, blank) as NaN."""
+    text = column.astype(str).str.strip()
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce")
 
 
 def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
@@ -45,7 +55,7 @@ def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
     if suppress:
         hidden = (
             f"Counts from 1 to {threshold - 1} and cells that would reveal them are hidden "
-            f"(shown as {disclosure.hidden_text(threshold)})."
+            "(labelled as the protected table shows them)."
         )
     else:
         hidden = "NOT FOR PUBLICATION: small counts are not suppressed."
@@ -66,9 +76,13 @@ def _finish(
     data: pd.DataFrame,
     line: str,
     synthetic: bool,
+    suppress: bool,
 ) -> charts.Chart:
-    """Add title and source line to ``fig`` and return it as a chart."""
+    """Add title and source line to ``fig`` and return it as a chart (data with notices)."""
     statuses = ("synthetic",) if synthetic else ("client records",)
+    notices = ppr.notices_for(synthetic=synthetic, suppressed=suppress)
+    if notices:
+        data = data.assign(**{ppr.NOTICE_COLUMN: "; ".join(notices)})
     return charts.compose(
         fig,
         slug=slug,
@@ -93,7 +107,6 @@ def clients_by_fiscal_year(
     years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
     victims, family = _numbers(years["victims"]), _numbers(years["family_members"])
     clients = _numbers(years["clients"])
-    hidden = disclosure.hidden_text(threshold)
     x = np.arange(len(years))
     with charts.style():
         fig, ax = charts.new_figure(8.5, 4.8)
@@ -120,11 +133,16 @@ def clients_by_fiscal_year(
                 color="white",
                 edgecolor=charts.GREY,
                 hatch=HIDDEN_HATCH,
-                label=f"Victims and family members ({hidden} hidden)",
+                label="Victims + family members, a part hidden (labelled as in the table)",
             )
+            for i in np.flatnonzero(unsplit):
+                parts_text = (
+                    f"{_text(years['victims'].iloc[i])}\n+ {_text(years['family_members'].iloc[i])}"
+                )
+                ax.text(x[i], heights[i] / 2, parts_text, ha="center", va="center", fontsize=7)
             bottom = np.where(unsplit, heights, bottom)
         for i, value in enumerate(clients):
-            text = hidden if np.isnan(value) else f"{int(value):,}"
+            text = _text(years["clients"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             ax.text(x[i], bottom[i], text, ha="center", va="bottom", fontweight="bold")
         ax.set_xticks(x, [f"FY{y}" for y in years["fiscal_year"]])
         ax.set_ylabel("Clients (people)")
@@ -158,11 +176,12 @@ def clients_by_fiscal_year(
                 f"{prefix}stacked bars of victims and family members served per federal fiscal "
                 f"year of intake, FY{first['fiscal_year']} to FY{last['fiscal_year']}, each "
                 "labelled with its count and the year's clients on top. "
-                f"Hidden counts are shown as {hidden}."
+                "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
+            suppress=suppress,
         )
 
 
@@ -177,7 +196,6 @@ def entries_by_quarter(
     shown = _shown(tables, "quarter", suppress=suppress, threshold=threshold)
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     entries = _numbers(quarters["entries"])
-    hidden = disclosure.hidden_text(threshold)
     x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
     with charts.style():
         fig, ax = charts.new_figure(10.0, 4.6)
@@ -186,7 +204,7 @@ def entries_by_quarter(
         for i, value in enumerate(entries):
             if np.isnan(value):
                 ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
-            text = hidden if np.isnan(value) else f"{int(value):,}"
+            text = _text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
         ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
         for year, group in quarters.groupby("fiscal_year", sort=False):
@@ -208,7 +226,7 @@ def entries_by_quarter(
         if entries.isna().any():
             finding = (
                 f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
-                f"quarters hidden as {hidden}"
+                "quarters hidden"
             )
         else:
             best = int(np.argmax(entries.to_numpy()))
@@ -223,12 +241,179 @@ def entries_by_quarter(
             title=f"{prefix}{finding}",
             description=(
                 f"{prefix}bars of program entries (new clients and reopened cases) per federal "
-                f"fiscal quarter of intake, grouped by fiscal year, each labelled with its count. "
-                f"Hidden counts are shown as {hidden}."
+                "fiscal quarter of intake, grouped by fiscal year, each labelled with its count. "
+                "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
+            suppress=suppress,
+        )
+
+
+BREAKDOWN_TITLES = {
+    "gender_identity": "Gender identity",
+    "age_band": "Age at intake",
+    "country_of_origin": "Country of origin",
+    "referral_source": "Referral source",
+}
+
+
+def _long_breakdowns(tables: Mapping[str, pd.DataFrame], shown: Mapping[str, pd.DataFrame]):
+    """Return the shown breakdown tables stacked: breakdown, group, victims, percent."""
+    frames = []
+    for name in ppr.BREAKDOWN_VICTIMS:
+        table = shown[name]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "breakdown": name,
+                    "group": table[name].astype(str).map(spreadsheet_safe),
+                    "victims": table["victims"],
+                    "percent": table["percent"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Return a label that a spreadsheet shows as text (a leading ``'`` before ``=+-@``)."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def who_the_clients_are(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return small multiples of victims by gender identity, age, country and referral source.
+
+    One panel per breakdown (seaborn bar plots on the house style's axes), each bar labelled
+    with its count and share; a hidden count is a hatched stub labelled as the table shows it.
+    """
+    import seaborn as sns
+
+    protected = ppr.protect(tables, threshold=threshold, suppress=suppress)
+    data = _long_breakdowns(tables, protected)
+    with charts.style():
+        fig = Figure(figsize=(11.0, 8.5), layout="constrained")
+        axes = fig.subplots(2, 2).ravel()
+        for ax, name in zip(axes, ppr.BREAKDOWN_VICTIMS, strict=True):
+            part = data[(data["breakdown"] == name) & (data["group"] != disclosure.TOTAL_LABEL)]
+            part = part.assign(value=_numbers(part["victims"]).fillna(0))
+            order = part["group"].tolist()
+            sns.barplot(
+                data=part,
+                x="value",
+                y="group",
+                order=order,
+                orient="h",
+                errorbar=None,
+                color=charts.PALETTE["blue"],
+                ax=ax,
+            )
+            top = max(float(part["value"].max()), 1.0)
+            for i, (_, row) in enumerate(part.iterrows()):
+                number = _numbers(pd.Series([row["victims"]])).iloc[0]
+                if np.isnan(number):
+                    ax.barh(i, top * 0.02, color="white", edgecolor=charts.GREY, hatch=HIDDEN_HATCH)
+                    label = _text(row["victims"])
+                else:
+                    share = _percents(pd.Series([row["percent"]])).iloc[0]
+                    label = f"{int(number):,}" + ("" if np.isnan(share) else f" ({share:.1f}%)")
+                ax.text(row["value"] + top * 0.03, i, label, va="center", fontsize=8)
+            ax.set_xlim(0, top * 1.45)
+            ax.set_title(BREAKDOWN_TITLES[name], fontsize=10)
+            ax.set_xlabel("Victims (persons, by their latest entry)")
+            ax.set_ylabel("")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            charts.thousands(ax, "x")
+        prefix = _prefix(synthetic, suppress)
+        return _finish(
+            fig,
+            slug="records-who-the-clients-are",
+            title=f"{prefix}victims by gender identity, age at intake, country and referral source",
+            description=(
+                f"{prefix}four bar charts of victims (distinct persons, by their latest entry): "
+                "by gender identity, by age band at intake, by country of origin and by "
+                "referral source, each bar labelled with its count and percentage of all "
+                "victims. Free-text groups of fewer than the threshold number of persons are "
+                "merged; hidden counts are labelled as the protected table shows them."
+            ),
+            data=data,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+            suppress=suppress,
+        )
+
+
+def matched_within_48h(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
+    shown = _shown(tables, "matched_within_48h", suppress=suppress, threshold=threshold)
+    quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
+    share = _percents(quarters["percent_yes"])
+    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    with charts.style():
+        fig, ax = charts.new_figure(10.0, 4.6)
+        heights = share.fillna(0).to_numpy()
+        ax.bar(x, heights, width=0.85, color=charts.PALETTE["green"])
+        for i, value in enumerate(share):
+            if np.isnan(value):
+                ax.bar(
+                    x[i], 2, width=0.85, color="white", hatch=HIDDEN_HATCH, edgecolor=charts.GREY
+                )
+                text = _text(quarters["percent_yes"].iloc[i]) or "no entries"
+            else:
+                text = f"{value:.0f}%"
+            ax.text(x[i], heights[i] + 1, text, ha="center", va="bottom", fontsize=7, rotation=90)
+        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
+        for year, group in quarters.groupby("fiscal_year", sort=False):
+            ax.annotate(
+                f"FY{year}",
+                (x[group.index].mean(), 0),
+                xytext=(0, -22),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontweight="bold",
+                annotation_clip=False,
+            )
+        ax.set_ylabel("Entries matched within 48 hours (%)")
+        ax.set_ylim(0, 118)
+        prefix = _prefix(synthetic, suppress)
+        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+        overall = _percents(pd.Series([total["percent_yes"]])).iloc[0]
+        finding = (
+            "share of entries matched to a provider within 48 hours, per quarter"
+            if np.isnan(overall)
+            else f"{overall:.1f}% of entries were matched to a provider within 48 hours"
+        )
+        return _finish(
+            fig,
+            slug="records-matched-within-48h",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}bars of the percentage of program entries whose answer to 'matched to "
+                "a service provider within 48 hours of referral?' is yes, per federal fiscal "
+                "quarter of intake, grouped by fiscal year; unknown answers count as not yes. "
+                "A hidden percentage is a hatched stub labelled as the table shows it."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+            suppress=suppress,
         )
 
 

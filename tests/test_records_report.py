@@ -1,0 +1,282 @@
+"""The ``records-report`` command: a shareable folder, no record-level value in any file."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from analysis import cli, records_report
+
+PPR_FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
+
+# Values of single records that must never reach a shareable output. Every one is held by
+# fewer than 11 persons (free text) or belongs to one record (identifiers, dates, notes).
+RARE_GENDER = "Xenogender Quokka"
+RARE_COUNTRY = "Atlantis Freeport"
+RARE_SOURCE = "Dr Zebedee Referral Desk"
+NOTE = "SECRET caseworker note 4471"
+CLOSURE_REASON = "Moved to Vulcan Colony"
+LIVING = "Lighthouse keeper cottage"
+
+
+def distinctive_records(directory: Path) -> tuple[Path, Path, list[str]]:
+    """Write entries and closures full of distinctive values; return them and the values."""
+    rng = np.random.default_rng(10)
+    people = 160
+    ids = [f"ZQX-CLIENT-{n:04d}-K" for n in range(people)]
+    start = pd.Timestamp("2020-10-01")
+    intake = [start + pd.Timedelta(days=int(d)) for d in rng.integers(0, 900, size=people)]
+    referral = [
+        d - pd.Timedelta(days=int(k))
+        for d, k in zip(intake, rng.integers(0, 30, people), strict=True)
+    ]
+    gender = rng.choice(["female", "Male", "FEMALE ", "male"], size=people).astype(object)
+    country = rng.choice(["Mexico", "honduras", "Philippines"], size=people).astype(object)
+    source = rng.choice(["hotline", "Law Enforcement"], size=people).astype(object)
+    gender[:3], country[3:6], source[6:9] = RARE_GENDER, RARE_COUNTRY, RARE_SOURCE
+    entries = pd.DataFrame(
+        {
+            "grantee": rng.choice(["Grantee North", "Grantee South"], size=people),
+            "client_id": ids,
+            "intake_date": [d.strftime("%Y-%m-%d") for d in intake],
+            "intake_type": "new",
+            "referral_date": [d.strftime("%Y-%m-%d") for d in referral],
+            "referral_source": source,
+            "matched_within_48h": rng.choice(["yes", "no", ""], size=people),
+            "family_children_under_18": rng.choice([0, 0, 1, 2], size=people),
+            "age_at_intake": rng.integers(14, 70, size=people),
+            "gender_identity": gender,
+            "trafficking_type": rng.choice(["sex", "labor", "both"], size=people),
+            "country_of_origin": country,
+            "acf_region": rng.choice([2, 4, 9], size=people),
+            "caseworker_note": [f"{NOTE} {n}" for n in range(people)],
+            # One row labelled synthetic: the outputs say SYNTHETIC, but the records are not
+            # all synthetic, so no exact count may be shown.
+            "data_origin": ["synthetic", *[""] * (people - 1)],
+        }
+    )
+    closed = entries.iloc[:40]
+    closures = pd.DataFrame(
+        {
+            "grantee": closed["grantee"],
+            "client_id": closed["client_id"],
+            "closure_date": [
+                (pd.Timestamp(d) + pd.Timedelta(days=40)).strftime("%Y-%m-%d")
+                for d in closed["intake_date"]
+            ],
+            "closure_reason": CLOSURE_REASON,
+            "living_situation": LIVING,
+            "obtained_cp_or_t_visa": rng.choice(["yes", "no"], size=len(closed)),
+        }
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    entries.to_csv(directory / "entries.csv", index=False)
+    closures.to_csv(directory / "closures.csv", index=False)
+    dates = {*entries["intake_date"], *entries["referral_date"], *closures["closure_date"]}
+    values = [*ids, RARE_GENDER, RARE_COUNTRY, RARE_SOURCE, NOTE, CLOSURE_REASON, LIVING, *dates]
+    return directory / "entries.csv", directory / "closures.csv", values
+
+
+def run_report(*args: str) -> int:
+    return cli.main(["records-report", "--quiet", *args])
+
+
+@pytest.fixture(scope="module")
+def distinctive(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("distinctive")
+    entries, closures, values = distinctive_records(root / "input")
+    out = root / "report"
+    args = ["--entries", str(entries), "--closures", str(closures), "--out", str(out)]
+    assert run_report(*args, "--title", "Grantee review") == 0
+    return {"out": out, "values": values, "entries": entries, "closures": closures, "root": root}
+
+
+def texts_of(path: Path) -> list[str]:
+    """Return every text a file carries: its bytes decoded, and a PNG's metadata chunks."""
+    data = path.read_bytes()
+    texts = [data.decode("utf-8", errors="replace"), data.decode("latin-1")]
+    if path.suffix == ".png":
+        with Image.open(io.BytesIO(data)) as image:
+            texts.extend(str(v) for v in image.text.values())
+            texts.extend(str(v) for v in image.info.values() if isinstance(v, str | bytes))
+    return texts
+
+
+def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
+    out = distinctive["out"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "charts",
+        "index.html",
+        "summary.json",
+        "tables",
+    ]
+    slugs = {p.stem for p in (out / "charts").iterdir()}
+    assert "records-who-the-clients-are" in slugs and "records-matched-within-48h" in slugs
+    for slug in slugs:
+        for fmt in ("png", "svg", "csv", "json"):
+            assert (out / "charts" / f"{slug}.{fmt}").is_file(), (slug, fmt)
+    tables = {p.name for p in (out / "tables").iterdir()}
+    assert {"victims_by_gender_identity.csv", "matched_within_48h_by_quarter.csv"} <= tables
+    assert "closure_outcomes.csv" in tables and "summary.json" in tables
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>SYNTHETIC records - Grantee review</title>" in page
+    assert "<th>fact sheet S01</th>" not in page and "not all labelled synthetic" in page
+    assert page.count("<img") == len(slugs)
+    assert all(alt for alt in re.findall(r'<img[^>]* alt="([^"]*)"', page))
+    assert len(re.findall(r'<img[^>]* alt="[^"]+"', page)) == len(slugs)
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?:', page)  # offline
+
+
+def test_summary_names_inputs_with_checksums(distinctive):
+    summary = json.loads((distinctive["out"] / "summary.json").read_text(encoding="utf-8"))
+    assert summary["produced_by"] == records_report.PRODUCER
+    assert summary["suppressed"] is True and summary["threshold"] == 11
+    assert summary["not_for_publication"] is False and summary["synthetic"] is True
+    assert summary["title"] == "SYNTHETIC records - Grantee review"
+    for role in ("entries", "closures"):
+        path = distinctive[role]
+        info = summary["inputs"][role]
+        assert info["file"] == path.name
+        assert info["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert summary["inputs"]["entries"]["rows"] == 160
+    assert summary["inputs"]["closures"]["rows"] == 40
+    for chart in summary["charts"]:
+        assert all((distinctive["out"] / f).is_file() for f in chart.values())
+
+
+def test_no_record_level_value_in_any_output(distinctive):
+    files = [p for p in distinctive["out"].rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} == {".html", ".json", ".csv", ".png", ".svg"}
+    for path in files:
+        texts = [t.casefold() for t in texts_of(path)]
+        for value in distinctive["values"]:
+            needle = value.casefold()
+            assert not any(needle in text for text in texts), (path.name, value)
+        # Nor the folder the records came from.
+        assert not any(str(distinctive["root"]).casefold() in text for text in texts), path.name
+
+
+def test_tables_are_those_of_ppr(distinctive, tmp_path):
+    out = tmp_path / "ppr"
+    args = ["--entries", str(distinctive["entries"]), "--closures", str(distinctive["closures"])]
+    assert cli.main(["ppr", "--quiet", *args, "--out", str(out)]) == 0
+    for path in out.glob("*.csv"):
+        assert (distinctive["out"] / "tables" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_previous_report_is_replaced_and_other_directories_refused(distinctive, capsys):
+    out = distinctive["out"]
+    args = ["--entries", str(distinctive["entries"]), "--out", str(out)]
+    assert run_report(*args) == 0
+    assert not (out / "tables" / "closure_outcomes.csv").exists()
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    # A file of the user's inside a previous report's folder: the folder is not replaced.
+    (out / "charts" / "my-notes.txt").write_text("keep", encoding="utf-8")
+    assert run_report(*args) == 2
+    assert "not a previous records-report output" in capsys.readouterr().err
+    assert (out / "charts" / "my-notes.txt").read_text(encoding="utf-8") == "keep"
+    other = distinctive["root"] / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep", encoding="utf-8")
+    assert run_report("--entries", str(distinctive["entries"]), "--out", str(other)) == 2
+    assert "not a previous records-report output" in capsys.readouterr().err
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
+def test_no_suppress_says_not_for_publication_in_every_title(tmp_path):
+    entries = PPR_FIXTURES / "entries.csv"
+    out = tmp_path / "internal"
+    args = ["--entries", str(entries), "--closures", str(PPR_FIXTURES / "closures.csv")]
+    title = ["--title", "<b>Internal</b> & review"]
+    assert run_report(*args, "--out", str(out), "--no-suppress", *title) == 0
+    mark = "NOT FOR PUBLICATION"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<b>Internal" not in page  # the title is text, not markup
+    assert f"<title>{mark} - &lt;b&gt;Internal&lt;/b&gt; &amp; review</title>" in page
+    assert re.search(rf"<title>{mark}[^<]*</title>", page)
+    assert re.search(rf"<h1[^>]*>{mark}", page)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["title"].startswith(mark) and summary["not_for_publication"] is True
+    tables = json.loads((out / "tables" / "summary.json").read_text(encoding="utf-8"))
+    assert tables["title"] == summary["title"] and tables["not_for_publication"] is True
+    for sidecar in (out / "charts").glob("*.json"):
+        slug = sidecar.stem
+        assert json.loads(sidecar.read_text(encoding="utf-8"))["title"].startswith(mark)
+        with Image.open(out / "charts" / f"{slug}.png") as image:
+            assert image.text["Title"].startswith(mark)
+        svg = (out / "charts" / f"{slug}.svg").read_text(encoding="utf-8")
+        assert re.search(rf"<title>{mark}", svg)
+    for path in [*(out / "charts").glob("*.csv"), *(out / "tables").glob("*.csv")]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and all(mark in row["notice"] for row in rows), path.name
+
+
+def test_bad_input_exits_2_with_ppr_messages_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "entries.csv"
+    bad.write_text(
+        "grantee,client_id,intake_date,intake_type\nG,1,2015-02-30,new\nG,2,2015-03-01,old\n",
+        encoding="utf-8",
+    )
+    before = bad.read_bytes()
+    assert cli.main(["ppr", "--quiet", "--entries", str(bad), "--out", str(tmp_path / "p")]) == 2
+    ppr_err = capsys.readouterr().err
+    out = tmp_path / "new" / "report"
+    assert run_report("--entries", str(bad), "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err == ppr_err and "row 2" in err and "row 3" in err and "Traceback" not in err
+    assert not out.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.csv"]
+    assert bad.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["0", "ten"])
+def test_bad_threshold_exits_2(tmp_path, value):
+    with pytest.raises(SystemExit) as exit_:
+        run_report("--entries", str(PPR_FIXTURES / "entries.csv"), "--out", str(tmp_path / "o"),
+                   "--threshold", value)  # fmt: skip
+    assert exit_.value.code == 2 and not (tmp_path / "o").exists()
+
+
+def test_parameters_are_injected_after_the_tagged_cell():
+    import nbformat
+
+    from analysis import paths
+
+    notebook = nbformat.read(paths.notebook(records_report.NOTEBOOK), as_version=4)
+    tagged = [n for n, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    position = records_report.inject_parameters(notebook, {"threshold": 5, "entries_path": "x"})
+    assert position == tagged[0] + 1
+    assert notebook.cells[position].source.endswith("threshold = 5\nentries_path = 'x'\n")
+
+
+def test_help_names_the_flags(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["records-report", "--help"])
+    text = capsys.readouterr().out
+    for flag in ("--entries", "--closures", "--out", "--threshold", "--no-suppress", "--title"):
+        assert flag in text
+    assert "NOT FOR PUBLICATION" in text and "summary.json" in text
+
+
+def test_the_scan_finds_a_value_hidden_in_png_metadata(tmp_path):
+    """The scanner reads compressed PNG text chunks too, so a leak there would be caught."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", f"row of {NOTE}", zip=True)
+    path = tmp_path / "leak.png"
+    Image.new("RGB", (2, 2)).save(path, pnginfo=info)
+    assert NOTE.encode() not in path.read_bytes()  # compressed: not in the raw bytes
+    assert any(NOTE.casefold() in text.casefold() for text in texts_of(path))
