@@ -224,7 +224,11 @@ class _System:
             objective = np.zeros(len(index))
             objective[index[cell]] = sign
             result = self._run(top, objective)
-            if result.status == 3:  # unbounded
+            # Every cell is bounded below, so the least value exists when the system is
+            # feasible; HiGHS may then report an unbounded greatest value as "infeasible or
+            # unbounded", which is unbounded here.
+            feasible = bool(ends) and not math.isnan(ends[0])
+            if result.status == 3 or (result.status == 2 and sign < 0 and feasible):
                 ends.append(-sign * math.inf)
                 continue
             if result.status != 0:
