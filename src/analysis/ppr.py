@@ -141,13 +141,17 @@ Output files in DIR:
   closure_outcomes.csv             (with --closures) yes / no / unknown answers to the three
                                    closure questions, counting every case closure
   summary.json                     totals, input files' row counts and SHA-256 checksums,
-                                   threshold, whether suppressed, whether synthetic
+                                   threshold, whether suppressed, whether synthetic, cohort
+                                   periods, and the disclosure audit (marks, relations, result)
 
 Suppression (on by default): any count from 1 to threshold-1 (1 to 10) is shown as "<11";
-zero is shown. Further cells are hidden where needed so that no hidden count can be worked
-out by subtracting from a total (rows, columns, clients = victims + family members, the
-quarters of a year, the same total in two tables); a percentage of a hidden count, or of a
-hidden total, is shown as "suppressed".
+zero is shown. Further counts are hidden, shown as "suppressed" (always 11 or more), until
+an audit by linear programming over every relation the tables imply (totals, quarters and
+years, cohorts, victims <= entries, clients = victims + family members, the same total in
+several tables, percentages) finds that no hidden count can be narrowed beyond what the marks
+say; a percentage of a hidden count, or of a hidden total, is shown as "suppressed". Every
+table then has a last column "legend" saying what the marks mean, and summary.json records
+the audit. "python -m analysis audit DIR" audits an output directory again from its files.
 With --no-suppress every count is shown and every file says NOT FOR PUBLICATION.
 Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
 """
@@ -325,14 +329,22 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
 
 
 def cohort_mapping(periods: pd.DataFrame):
-    """Return a function from a fiscal year's label to its cohort's label (``none`` outside)."""
-    found = {}
-    for _, period in periods.iterrows():
-        for year in range(int(period["first_fiscal_year"]), int(period["last_fiscal_year"]) + 1):
-            found.setdefault(str(year), str(int(period["cohort"])))
+    """Return a function from a fiscal year's label to its cohort's label (``none`` outside).
+
+    The same rule as counting (``timeline.cohort_of``).
+    """
+    found: dict[str, str] = {}
 
     def cohort(year: str) -> str:
-        return found.get(str(year), indicators.NO_COHORT)
+        if year not in found:
+            try:
+                years = pd.Series([int(year)], dtype="Int64")
+            except ValueError:
+                found[year] = indicators.NO_COHORT
+            else:
+                label = timeline.cohort_of(years, periods).iloc[0]
+                found[year] = indicators.NO_COHORT if pd.isna(label) else str(label)
+        return found[year]
 
     return cohort
 
