@@ -400,6 +400,10 @@ def harden(
         failures = [f for f in findings if not f.protected]
         added: set[Cell] = set()
         for failure in failures:
+            # One cell added this round to a relation binding this failure may be enough:
+            # leave it to the next round's audit rather than hide more now.
+            if any(c in added for r in binding.get(failure.cell, ()) for c in r.cells):
+                continue
             pick = _pick(failure.cell, binding, touching, hidden | added, values, cost)
             if pick is not None:
                 added.add(pick)
