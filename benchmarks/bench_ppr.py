@@ -206,6 +206,7 @@ def audit_figures(folder: Path, threshold: int) -> dict:
         "greedy": weak_record["hidden_cells"],
         "greedy_protected": weak_result.protected,
         "greedy_under_protected": len(weak_result.failures),
+        "greedy_pinned": sum(abs(f.high - f.low) < 1e-6 for f in weak_result.failures),
         "hardened": record["hidden_cells"],
         "protected": result.protected,
         "greedy_seconds": greedy_seconds,
@@ -225,7 +226,8 @@ def print_audit(cases: list[tuple[str, Path, int]]) -> None:
             f"  {name:<7} {f['entries']:>9,} entries, {f['cells']} cells, threshold {threshold}: "
             f"greedy {f['greedy'][small]}/{f['greedy']['suppressed']} "
             f"({'passes' if f['greedy_protected'] else 'FAILS'} the audit: "
-            f"{f['greedy_under_protected']} under-protected) in {f['greedy_seconds']:.2f} s; "
+            f"{f['greedy_under_protected']} under-protected, {f['greedy_pinned']} recovered "
+            f"exactly) in {f['greedy_seconds']:.2f} s; "
             f"audited {f['hardened'][small]}/{f['hardened']['suppressed']} "
             f"({'protected' if f['protected'] else 'NOT protected'}) in "
             f"{f['harden_seconds']:.2f} s; final audit {f['audit_seconds']:.2f} s"

@@ -220,3 +220,19 @@ def test_tiny_thresholds(threshold):
     shown = ppr.protect(tables, threshold=threshold, periods=PERIODS)
     assert_marks_are_true(tables, shown, threshold)
     assert ppr.audit_summary(shown, threshold, PERIODS)[1].protected
+
+
+def test_audit_command_on_a_ppr_run(tmp_path, capsys):
+    fixtures = Path(__file__).parent / "fixtures" / "ppr"
+    out = tmp_path / "out"
+    args = [
+        "--entries",
+        str(fixtures / "entries.csv"),
+        "--closures",
+        str(fixtures / "closures.csv"),
+    ]
+    assert cli.main(["ppr", "--quiet", *args, "--out", str(out)]) == 0
+    assert cli.main(["audit", str(out)]) == 0
+    # A stricter width than the run's is checked too, and may fail, never crash.
+    assert cli.main(["audit", str(out), "--width", "40"]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
