@@ -513,6 +513,9 @@ def audit_summary(
                 f"no shown count is from 1 to {threshold - 1}"
             ),
             "hidden_cells_audited": len(result.findings),
+            # Small cells that the pattern of marks alone narrows within 1..threshold-1 (e.g.
+            # four quarters marked <11 under a year marked <11): no suppression can widen them.
+            "small_cells_narrowed_by_the_marks_alone": len(result.narrowed),
             "protected": result.protected,
             "under_protected": failures,
             "shown_small_counts": shown_small,
