@@ -12,6 +12,11 @@ Run: ``.venv/bin/python benchmarks/bench_ppr.py [--scale 127] [--seed 0] [--keep
    the same way: per fiscal year entries, distinct victims, family members from each person's
    latest entry in the year, clients, and a Total over distinct persons.
 4. The DuckDB table must equal ppr's unsuppressed ``clients_by_fiscal_year.csv`` cell for cell.
+5. Disclosure control alone, in this process, on sparse (synthetic scale 0.01 and 0.05, and
+   0.05 with threshold 5), dense (scale 1, the synthetic default) and the ~1M-entry records:
+   hidden cells after the greedy step and after the audit-and-add step, each step's time,
+   and the time of the final audit of the tables as shown (``--skip-audit`` leaves it out;
+   ``--audit-only`` does only this part).
 
 The figures are printed with the targets they are compared against: at most 5 s and 1.5 GB
 on a 2-core machine, and no slower than 2x DuckDB. This is a benchmark, not a test: it reports
@@ -150,6 +155,85 @@ def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
 
+AUDIT_CASES = (("sparse", 0.01, 11), ("sparse", 0.05, 11), ("sparse", 0.05, 5), ("dense", 1.0, 11))
+
+
+def disclosure_threshold() -> int:
+    """Return the default threshold."""
+    from analysis import disclosure
+
+    return disclosure.DEFAULT_THRESHOLD
+
+
+def synthesize(work: Path, scale: float, seed: int) -> Path:
+    """Write SYNTHETIC records at ``scale`` into a fresh directory under ``work``; return it."""
+    out = work / f"synthetic-{scale:g}-{seed}"
+    if not (out / "entries.csv").exists():
+        subprocess.run(
+            [sys.executable, "-m", "analysis", "synthesize", "--out", str(out)]
+            + ["--seed", str(seed), "--scale", str(scale)],
+            check=True,
+            capture_output=True,
+        )
+    return out
+
+
+def audit_figures(folder: Path, threshold: int) -> dict:
+    """Return hidden cells and times of the greedy step, the audit-and-add step, the audit."""
+    from analysis import disclosure, ppr, records
+
+    entries = records.read_entries(folder / "entries.csv")
+    closures = records.read_closures(folder / "closures.csv", entries)
+    periods = ppr.cohort_periods()
+    tables = ppr.count(entries, closures, periods)
+    layouts = {name: ppr.TABLES[name][1] for name in tables}
+    start = time.perf_counter()
+    links = ppr.links(tables, periods)
+    greedy = disclosure.hidden_masks(tables, layouts, threshold=threshold, links=links)
+    greedy_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    hardened, _ = ppr.hardened_masks(tables, greedy, threshold=threshold, periods=periods)
+    harden_seconds = time.perf_counter() - start
+    shown = ppr.protect(tables, threshold=threshold, periods=periods)
+    start = time.perf_counter()
+    record, result = ppr.audit_summary(shown, threshold, periods)
+    audit_seconds = time.perf_counter() - start
+    weak = ppr.protect(tables, threshold=threshold, periods=periods, harden=False)
+    weak_record, weak_result = ppr.audit_summary(weak, threshold, periods)
+    return {
+        "entries": len(entries),
+        "cells": sum(len(t) * len(layouts[n].count_columns) for n, t in tables.items()),
+        "greedy": weak_record["hidden_cells"],
+        "greedy_protected": weak_result.protected,
+        "greedy_under_protected": len(weak_result.failures),
+        "greedy_pinned": sum(abs(f.high - f.low) < 1e-6 for f in weak_result.failures),
+        "hardened": record["hidden_cells"],
+        "protected": result.protected,
+        "greedy_seconds": greedy_seconds,
+        "harden_seconds": harden_seconds,
+        "audit_seconds": audit_seconds,
+        "hidden_after": int(sum(m.to_numpy().sum() for m in hardened.values())),
+    }
+
+
+def print_audit(cases: list[tuple[str, Path, int]]) -> None:
+    """Print the disclosure-control figures of each case."""
+    print("\ndisclosure control, in process (hidden cells: <t small / suppressed):")
+    for name, folder, threshold in cases:
+        f = audit_figures(folder, threshold)
+        small = f"<{threshold}"
+        print(
+            f"  {name:<7} {f['entries']:>9,} entries, {f['cells']} cells, threshold {threshold}: "
+            f"greedy {f['greedy'][small]}/{f['greedy']['suppressed']} "
+            f"({'passes' if f['greedy_protected'] else 'FAILS'} the audit: "
+            f"{f['greedy_under_protected']} under-protected, {f['greedy_pinned']} recovered "
+            f"exactly) in {f['greedy_seconds']:.2f} s; "
+            f"audited {f['hardened'][small]}/{f['hardened']['suppressed']} "
+            f"({'protected' if f['protected'] else 'NOT protected'}) in "
+            f"{f['harden_seconds']:.2f} s; final audit {f['audit_seconds']:.2f} s"
+        )
+
+
 def main() -> int:
     """Generate the records, run and measure both tools, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -158,6 +242,8 @@ def main() -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="work in DIR and keep the files (reused if present)"
     )
+    parser.add_argument("--skip-audit", action="store_true", help="leave out part 5")
+    parser.add_argument("--audit-only", action="store_true", help="do only part 5")
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-ppr-"))
@@ -175,6 +261,14 @@ def main() -> int:
                 capture_output=True,
             )
             made = f"generated in {time.perf_counter() - start:.1f} s"
+        cases = [
+            (f"{kind} {scale:g}", synthesize(work, scale, args.seed), threshold)
+            for kind, scale, threshold in AUDIT_CASES
+        ]
+        cases.append((f"{args.scale:g}x", work, disclosure_threshold()))
+        if args.audit_only:
+            print_audit(cases)
+            return 0
         lines, closures = data_rows(work / "entries.csv"), data_rows(work / "closures.csv")
         print(
             f"SYNTHETIC input: {lines:,} entries, {closures:,} closures; {made} "
@@ -220,6 +314,8 @@ def main() -> int:
             for mine, theirs in zip(ppr_table, duck_table, strict=False):
                 if mine != theirs:
                     print(f"  ppr {mine} != DuckDB {theirs}")
+        if not args.skip_audit:
+            print_audit(cases)
         return 0 if same else 1
     finally:
         if not args.keep:

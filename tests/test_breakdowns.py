@@ -214,3 +214,21 @@ def test_hidden_victims_stay_hidden_in_every_table(protected, exact):
     assert [row["gender_identity"] for row in gender] == exact["gender_identity"][
         "gender_identity"
     ].tolist()
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["2012-01-15"], [["2012", "2", 1, 0, 0, 1]]),  # one quarter, not the year's first
+        (["2012-09-30", "2014-10-01"], [["2012", "4", 1, 0, 0, 1], ["2015", "1", 1, 0, 0, 1]]),
+    ],
+)
+def test_matched_within_48h_on_any_quarters(tmp_path, dates, expected):
+    path = tmp_path / "entries.csv"
+    lines = ["grantee,client_id,intake_date,intake_type,matched_within_48h"]
+    lines += [f"G,{n},{date},new,yes" for n, date in enumerate(dates)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    entries = records.read_entries(path)
+    table = ppr.count(entries)["matched_within_48h"]
+    assert rows(table)[:-1] == expected
+    assert rows(table)[-1][2:] == [len(dates), 0, 0, len(dates)]

@@ -38,7 +38,8 @@ def test_small_counts_are_hidden_and_zero_shown():
     shown = disclosure.suppress(table, COUNTS)
     assert shown.loc[1, "entries"] == "<11" and shown.loc[1, "victims"] == "<11"
     assert shown.loc[0, "family_members"] == "0"
-    assert shown.loc[0, "entries"] == "<11" and shown.loc[2, "entries"] == "35"
+    # 30 is hidden to protect the 5: it is marked as what it is, not as a small count.
+    assert shown.loc[0, "entries"] == "suppressed" and shown.loc[2, "entries"] == "35"
 
 
 def test_the_smallest_other_cell_is_hidden_as_complement():
@@ -47,16 +48,31 @@ def test_the_smallest_other_cell_is_hidden_as_complement():
     table = pd.DataFrame({"label": ["a", "b", "c", "Total"], "n": [5, 12, 30, 47]})
     mask = disclosure.hidden_mask(table, ["n"])
     assert mask["n"].tolist() == [True, True, False, False]
-    assert disclosure.suppress(table, ["n"])["n"].tolist() == ["<11", "<11", "30", "47"]
+    assert disclosure.suppress(table, ["n"])["n"].tolist() == ["<11", "suppressed", "30", "47"]
 
 
-def test_a_zero_is_hidden_only_as_a_last_resort():
+def test_a_zero_is_never_hidden():
     # 3 is hidden; the other parts are 0 and 20: hiding the 0 would not protect the 3.
     table = pd.DataFrame({"label": ["a", "b", "c", "Total"], "n": [3, 0, 20, 23]})
     assert disclosure.hidden_mask(table, ["n"])["n"].tolist() == [True, False, True, False]
-    # Here nothing else is left: the zero is hidden so the relation has two hidden cells.
+    # Nothing non-zero is left in the first relation: the zero stays shown (no mark would be
+    # true of it); the audit judges what is left.
     hidden = disclosure.protect([3, 0, 3], [[0, 1], [0, 2]])
-    assert hidden.tolist() == [True, True, True]
+    assert hidden.tolist() == [True, False, True]
+    with pytest.raises(ValueError):
+        disclosure.apply(table, pd.DataFrame({"n": [True, True, False, False]}))
+
+
+def test_marks_and_legend_say_what_is_true():
+    assert disclosure.mark_of(1) == "<11" and disclosure.mark_of(10) == "<11"
+    assert disclosure.mark_of(11) == "suppressed" and disclosure.mark_of(500) == "suppressed"
+    with pytest.raises(ValueError):
+        disclosure.mark_of(0)
+    assert disclosure.mark_of(4, threshold=5) == "<5" and disclosure.mark_of(5, 5) == "suppressed"
+    text = disclosure.legend(11)
+    assert "<11 = a count from 1 to 10" in text and "suppressed = a count of 11 or more" in text
+    assert "a count of 1," in disclosure.legend(2)
+    assert set(disclosure.marks(5)) == {"<5", "suppressed"}
 
 
 def test_clients_relation_protects_within_a_row():
@@ -69,7 +85,11 @@ def test_clients_relation_protects_within_a_row():
 
 def test_threshold_is_configurable():
     table = pd.DataFrame({"label": ["a", "b", "Total"], "n": [15, 25, 40]})
-    assert disclosure.suppress(table, ["n"], threshold=20)["n"].tolist() == ["<20", "<20", "40"]
+    assert disclosure.suppress(table, ["n"], threshold=20)["n"].tolist() == [
+        "<20",
+        "suppressed",
+        "40",
+    ]
     assert disclosure.suppress(table, ["n"], threshold=1)["n"].tolist() == ["15", "25", "40"]
     with pytest.raises(ValueError):
         disclosure.suppress(table, ["n"], threshold=0)
@@ -128,15 +148,23 @@ def test_properties_of_suppression(drawn):
         for r in range(len(table)):
             value, cell = int(table.loc[r, column]), shown.loc[r, column]
             # No small count is shown.
-            assert not (cell != marker and 1 <= value < threshold)
-            # A shown cell is unchanged; a hidden one is the marker.
-            assert cell == (marker if mask.loc[r, column] else str(value))
-            # Every small count is hidden.
+            assert not (cell not in (marker, "suppressed") and 1 <= value < threshold)
+            # A shown cell is unchanged; a hidden one carries the mark true of its value.
+            if not mask.loc[r, column]:
+                assert cell == str(value)
+            elif 1 <= value < threshold:
+                assert cell == marker
+            else:
+                assert cell == "suppressed" and value >= threshold
+            # Every small count is hidden; no zero is.
             if 1 <= value < threshold:
                 assert mask.loc[r, column]
-    # No hidden cell is alone in a relation, so none can be recovered from one.
+            assert not (value == 0 and mask.loc[r, column])
+    # No hidden cell is alone in a relation (unless its others are all zero).
     for relation in relations(table):
-        assert sum(bool(mask.loc[r, c]) for r, c in relation) != 1
+        hidden = [bool(mask.loc[r, c]) for r, c in relation]
+        others = [int(table.loc[r, c]) for (r, c), h in zip(relation, hidden, strict=True) if not h]
+        assert sum(hidden) != 1 or not any(others)
     # The label columns are untouched.
     assert shown["fiscal_year"].tolist() == table["fiscal_year"].tolist()
 
@@ -154,7 +182,10 @@ def test_protect_is_a_deterministic_idempotent_fixed_point(values, raw_relations
     assert (hidden[(values_ >= 1) & (values_ < threshold)]).all()
     for relation in relations_:
         if len(set(relation)) >= 2:
-            assert hidden[sorted(set(relation))].sum() != 1
+            cells = sorted(set(relation))
+            shown_non_zero = [c for c in cells if not hidden[c] and values_[c] > 0]
+            assert hidden[cells].sum() != 1 or not shown_non_zero
+    assert not hidden[values_ == 0].any()
     again = disclosure.protect(values, relations_, threshold, hidden=hidden)
     assert again.tolist() == hidden.tolist()
     assert disclosure.protect(values, relations_, threshold).tolist() == hidden.tolist()

@@ -13,9 +13,23 @@ from analysis.catalog import Catalog
 
 @pytest.fixture(scope="module")
 def small_tables(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> dict:
-    """Exact counts of a small synthetic export (some quarters below the threshold)."""
+    """Exact counts of a small synthetic export, plus three persons in a fiscal year of their own.
+
+    Most cells are shown; the extra year (FY2019), its quarter and the three persons' referral
+    source (merged into "all other sources") are below the threshold, so every chart has shown
+    and hidden cells.
+    """
     directory = tmp_path_factory.mktemp("records") / "export"
-    paths = synthetic.write(synthetic.generate(catalog, seed=8, scale=0.02), directory)
+    paths = synthetic.write(synthetic.generate(catalog, seed=8, scale=0.1), directory)
+    raw = pd.read_csv(paths["entries.csv"], dtype=str, keep_default_na=False)
+    extra = raw.head(3).assign(
+        client_id=[f"extra-{n}" for n in range(3)],
+        intake_date=[f"2018-11-0{n + 1}" for n in range(3)],
+        intake_type="new",
+        referral_date="",
+        referral_source="a source no one else names",
+    )
+    pd.concat([raw, extra]).to_csv(paths["entries.csv"], index=False)
     entries = records.read_entries(paths["entries.csv"])
     return ppr.count(entries, records.read_closures(paths["closures.csv"], entries))
 

@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "analysis.validation",
     "analysis.report",
     "analysis.ppr",
+    "analysis.ppr_audit",
     "analysis.synthesize",
     "analysis.records_report",
 )

@@ -1,26 +1,34 @@
 """Disclosure control for tables counted from client records: small-count suppression.
 
 Primary suppression hides every count from 1 to ``threshold - 1`` (default threshold 11, so
-1 to 10); a hidden cell is shown as ``<11``. Zero may be shown.
+1 to 10). Zero may be shown.
 
 Complementary suppression then hides more cells so that no hidden cell can be worked out from
-the visible cells and a total. Every *relation* is a set of cells that add up: the parts of a
-column with the table's Total row, the parts of a row with its total column (clients = victims
-+ family_members), or links between tables (the quarters of a year with that year's row, the
-same Total shown in two tables). A relation with exactly one hidden cell gives that cell away,
-so while any relation has exactly one hidden cell, the smallest other visible cell of that
-relation is hidden too, until nothing changes (a fixed point). At the end every relation has no
-hidden cell or at least two.
+the visible cells. This module's first step is greedy: every *relation* is a set of cells that
+add up (the parts of a column with the table's Total row, the parts of a row with its total
+column, clients = victims + family_members, or links between tables: the quarters of a year
+with that year's row, the same Total shown in two tables). While any relation has exactly one
+hidden cell, the smallest other visible non-zero cell of that relation is hidden too, until
+nothing changes. ``analysis.audit`` then checks the result against every relation the tables
+imply, inequalities included, by linear programming, and hides further cells until every
+hidden cell is protected (``ppr.protect`` runs both).
+
+Marks (each says something true about its cell; :func:`legend` gives the text shown with them):
+- ``<11`` (``SMALL_MARK`` for threshold 11): a count from 1 to 10, hidden because it is small.
+- ``suppressed`` (``SUPPRESSED``): a count hidden so that no small count can be worked out; it
+  is never a count from 1 to ``threshold - 1``, and, as a zero is never hidden, it is at least
+  ``threshold``. A percentage of a hidden count, or of a hidden total, is also ``suppressed``.
 
 Choices, and why:
 - Total rows counted over distinct persons are not the sum of their rows (a person who
   re-enters in a later year counts once), and victims or family members of a year are not the
-  sum of its quarters. Suppression still treats every such Total as if it were the sum of its
-  rows: that protects at least as much as the exact relation would.
-- A visible zero is preferred last as a complementary cell. Hiding a zero protects little: a
-  hidden cell whose partner is 0 is bounded above by the relation's remainder, which is its
-  true value, and zeros are often known from elsewhere (an empty quarter, a table where the
-  group cannot occur). A zero is hidden only when a relation has no other visible cell left.
+  sum of its quarters. The greedy step still treats every such Total as if it were the sum of
+  its rows; the audit uses the exact relations (``analysis.relations``).
+- A zero is never hidden. Hiding a zero protects little (a hidden cell whose partner is 0 is
+  bounded by the relation's remainder, which is its true value; zeros are often known from
+  elsewhere), and it lets ``suppressed`` mean "at least the threshold", which the audit can
+  model exactly. A relation with one hidden cell always has a visible non-zero cell: a hidden
+  cell is non-zero, and a part that is non-zero makes its total non-zero, and the reverse.
 - Ties are broken deterministically: smaller value first, then inner cells before totals,
   then the order of the cells (table, row, column).
 - A percentage is shown only when both its count and its denominator are shown
@@ -37,7 +45,8 @@ import pandas as pd
 
 DEFAULT_THRESHOLD = 11
 TOTAL_LABEL = "Total"
-HIDDEN_PERCENT = "suppressed"
+SUPPRESSED = "suppressed"
+HIDDEN_PERCENT = SUPPRESSED
 CLIENTS_RELATION = ("clients", ("victims", "family_members"))
 
 Cell = tuple[str, int, str]
@@ -66,9 +75,51 @@ class Layout:
         return int(where[-1]) if len(where) else None
 
 
-def hidden_text(threshold: int = DEFAULT_THRESHOLD) -> str:
-    """Return how a hidden cell is shown (``<11`` for threshold 11)."""
+def small_mark(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """Return the mark of a hidden small count (``<11`` for threshold 11)."""
     return f"<{threshold}"
+
+
+def hidden_text(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """Return the mark of a hidden small count (the same as :func:`small_mark`)."""
+    return small_mark(threshold)
+
+
+SMALL_MARK = small_mark(DEFAULT_THRESHOLD)
+
+
+def marks(threshold: int = DEFAULT_THRESHOLD) -> dict[str, str]:
+    """Return each mark a table may show, with what it says about its cell."""
+    threshold = check_threshold(threshold)
+    if threshold == 1:
+        small = "not used (threshold 1: no count is small)"
+    elif threshold == 2:
+        small = "a count of 1, hidden because it is small"
+    else:
+        small = f"a count from 1 to {threshold - 1}, hidden because it is small"
+    return {
+        small_mark(threshold): small,
+        SUPPRESSED: (
+            f"a count of {threshold} or more, hidden so that no small count can be worked "
+            "out from the other figures; as a percentage, the share of a hidden count or "
+            "of a hidden total"
+        ),
+    }
+
+
+def legend(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """Return the legend of the marks, one line of text (shown with every suppressed table)."""
+    return "; ".join(f"{mark} = {meaning}" for mark, meaning in marks(threshold).items())
+
+
+def mark_of(value: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """Return the mark of a hidden count: ``<threshold`` if small, else ``suppressed``.
+
+    Raises ValueError for a zero (never hidden: no mark would be true of it).
+    """
+    if value <= 0:
+        raise ValueError(f"a count of {value} is never hidden")
+    return small_mark(threshold) if value < threshold else SUPPRESSED
 
 
 def check_threshold(threshold: int) -> int:
@@ -88,11 +139,12 @@ def protect(
     hidden: np.ndarray | None = None,
     priority: Sequence[int] | np.ndarray | None = None,
 ) -> np.ndarray:
-    """Return which cells to hide: small counts, then complements until no cell is recoverable.
+    """Return which cells to hide: small counts, then complements (the greedy step).
 
     ``values`` are the counts of all cells; each relation lists the cells (by index) that add up
     (parts and total together). ``hidden`` marks cells already hidden (kept hidden);
     ``priority`` ranks cells of equal value for complementary hiding (lower hidden first).
+    At the end no relation has exactly one hidden cell, unless its other cells are all zero.
     """
     threshold = check_threshold(threshold)
     values = np.asarray(values, dtype="int64")
@@ -109,8 +161,10 @@ def protect(
         for group in groups:
             if hidden[group].sum() != 1:
                 continue
-            visible = [int(c) for c in group if not hidden[c]]
-            pick = min(visible, key=lambda c: (values[c] == 0, values[c], rank[c], c))
+            visible = [int(c) for c in group if not hidden[c] and values[c] > 0]
+            if not visible:
+                continue  # nothing non-zero to hide; the audit judges what is left
+            pick = min(visible, key=lambda c: (values[c], rank[c], c))
             hidden[pick] = True
             changed = True
     return hidden
@@ -179,11 +233,16 @@ def hidden_masks(
 
 
 def apply(table: pd.DataFrame, mask: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD):
-    """Return ``table`` as text, with the cells marked in ``mask`` shown as ``<threshold>``."""
+    """Return ``table`` as text, the cells marked in ``mask`` shown by :func:`mark_of`."""
     out = table.astype(object).copy()
     for column in mask.columns:
-        text = table[column].astype("int64").astype(str).astype(object)
-        out[column] = text.where(~mask[column].to_numpy(), hidden_text(threshold))
+        values = table[column].astype("int64")
+        hide = mask[column].to_numpy()
+        if (values.to_numpy()[hide] <= 0).any():
+            raise ValueError(f"column {column}: a zero is never hidden")
+        text = values.astype(str).astype(object)
+        hidden = values.map(lambda v: mark_of(v, threshold) if v > 0 else "").astype(object)
+        out[column] = text.where(~hide, hidden)
     return out
 
 
@@ -231,7 +290,7 @@ def suppress(
     total_label: str = TOTAL_LABEL,
     column_relations: Iterable[tuple[str, Sequence[str]]] = (CLIENTS_RELATION,),
 ) -> pd.DataFrame:
-    """Return one table as text with small and recoverable counts shown as ``<threshold>``."""
+    """Return one table as text with small and recoverable counts hidden (see the marks)."""
     relations = tuple(column_relations)
     mask = hidden_mask(
         table,

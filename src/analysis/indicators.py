@@ -424,7 +424,8 @@ def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.Data
     first = int(years.min()) if len(years) else 0
     n_answers = len(records.YES_NO_UNKNOWN)
     key = ((years - first) * 4 + quarters) * n_answers + codes
-    counts = np.bincount(key, minlength=n_answers).reshape(-1, n_answers)
+    span = int(years.max()) - first + 1 if len(years) else 0  # fiscal years, first to last
+    counts = np.bincount(key, minlength=span * 4 * n_answers).reshape(-1, n_answers)
     observed = np.flatnonzero(counts.sum(axis=1) > 0)
     table = pd.DataFrame(counts[observed], columns=list(records.YES_NO_UNKNOWN))
     table.insert(0, "quarter", observed % 4 + 1)

@@ -27,7 +27,16 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from analysis import catalog, disclosure, indicators, records, spreadsheet, timeline
+from analysis import (
+    audit,
+    catalog,
+    disclosure,
+    indicators,
+    records,
+    relations,
+    spreadsheet,
+    timeline,
+)
 from analysis.errors import InputError, os_problem
 
 PRODUCER = "python -m analysis ppr"
@@ -109,6 +118,48 @@ BREAKDOWN_VICTIMS = ("gender_identity", "age_band", "country_of_origin", "referr
 # (percent column, count column, denominator column) computed on each row of a table.
 ROW_PERCENTS = {"matched_within_48h": ("percent_yes", "yes", "entries")}
 PERCENT_TABLES = ("acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
+LEGEND_COLUMN = "legend"
+
+# How each count column combines when rows are merged (see analysis.relations).
+MEASURES = {
+    "entries": relations.ADDITIVE,
+    "victims": relations.DISTINCT,
+    "family_members": relations.LATEST,
+    "clients": relations.LATEST,
+    **{answer: relations.ADDITIVE for answer in ANSWERS},
+    "closures": relations.ADDITIVE,
+}
+PERIOD_TABLES = ("fiscal_year", "quarter", "cohort")
+ENTRY_TABLES = (*PERIOD_TABLES, "matched_within_48h")  # rows that split the entries
+VICTIMS_BY = ("trafficking_type", "acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
+PERSON_TABLES = ("fiscal_year", "quarter", "grantee", "cohort")
+# What the tables say together, beyond each Layout's row sums (see analysis.relations). A new
+# table is covered by declaring its Layout in TABLES and its statements here.
+STATEMENTS: tuple[relations.Statement, ...] = (
+    *(relations.Split(name, relations.ENTRIES) for name in ENTRY_TABLES),
+    relations.Split("grantee", relations.PERSONS),
+    *(relations.Split(name, relations.PERSONS) for name in VICTIMS_BY),
+    relations.Union("quarter", "fiscal_year", "fiscal_year"),
+    relations.Union("fiscal_year", "cohort", "fiscal_year", via="cohort"),
+    *(relations.AtMost(name, "victims", "entries") for name in PERIOD_TABLES),
+    *(relations.NonEmpty(name, ("entries", "victims")) for name in PERIOD_TABLES),
+    relations.NonEmpty("grantee", ("victims",)),
+    relations.SameTotal("entries", ENTRY_TABLES),
+    relations.SameTotal("victims", (*PERSON_TABLES, *VICTIMS_BY)),
+    relations.SameTotal("family_members", PERSON_TABLES),
+    relations.SameTotal("clients", PERSON_TABLES),
+    relations.SameColumn("closure_outcomes", "closures"),
+    *(relations.Percent(name, "victims", "percent") for name in PERCENT_TABLES),
+    # Entries matched within 48 hours, per quarter: the same quarters, the same entries.
+    relations.NonEmpty("matched_within_48h", ("entries",)),
+    relations.Matches(
+        "matched_within_48h", ("entries",), "quarter", "entries", ("fiscal_year", "quarter")
+    ),
+    *(
+        relations.Percent(name, count, percent, of=whole)
+        for name, (percent, count, whole) in ROW_PERCENTS.items()
+    ),
+)
 # Counted and protected, but kept out of the CSV (the closures count is in summary.json).
 UNWRITTEN_COLUMNS = {"closure_outcomes": ["closures"]}
 OUTPUT_FILES = frozenset({SUMMARY, *(file for file, _ in TABLES.values())})
@@ -173,15 +224,19 @@ Output files in DIR:
   days_referral_to_intake.csv      median and quartiles of days from referral to intake, per
                                    fiscal year with at least threshold persons, and overall
   summary.json                     totals, input files' row counts and SHA-256 checksums,
-                                   threshold, whether suppressed, whether synthetic
+                                   threshold, whether suppressed, whether synthetic, cohort
+                                   periods, and the disclosure audit (marks, relations, result)
 
 Suppression (on by default): any count from 1 to threshold-1 (1 to 10) is shown as "<11";
-zero is shown. Further cells are hidden where needed so that no hidden count can be worked
-out by subtracting from a total (rows, columns, clients = victims + family members, the
-quarters of a year, the same total in two tables); a percentage of a hidden count, or of a
-hidden total, is shown as "suppressed".
+zero is shown. Further counts are hidden, shown as "suppressed" (always 11 or more), until
+an audit by linear programming over every relation the tables imply (totals, quarters and
+years, cohorts, victims <= entries, clients = victims + family members, the same total in
+several tables, percentages) finds that no hidden count can be narrowed beyond what the marks
+say; a percentage of a hidden count, or of a hidden total, is shown as "suppressed". Every
+table then has a last column "legend" saying what the marks mean, and summary.json records
+the audit. "python -m analysis audit DIR" audits an output directory again from its files.
 With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
-PUBLICATION (--threshold 1 hides nothing).
+PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count.
 Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
 """
 
@@ -273,7 +328,9 @@ def run(args: argparse.Namespace) -> int:
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
     shown = protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
     notices = notices_for(synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold)
-    summary = summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
+    summary = summarize(
+        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
+    )
     progress(f"writing {len(shown) + 1} files to {out}")
     write(out, shown, summary, notices)
     if notices:
@@ -390,9 +447,10 @@ def cohort_periods() -> pd.DataFrame:
 
 
 def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[list[disclosure.Cell]]:
-    """Return the relations between tables that suppression must respect.
+    """Return the relations between tables that the greedy complementary step respects.
 
-    The same Total shown in several tables; the quarters of a year with that year's row; the
+    (The audit uses every relation, from :func:`relations_of`.) The same Total shown in several
+    tables; the quarters of a year with that year's row; the
     fiscal years of a cohort with the cohort's row; the closures count on each question row.
     """
     out: list[list[disclosure.Cell]] = []
@@ -459,22 +517,105 @@ def breakdown_links(tables: Mapping[str, pd.DataFrame]) -> list[list[disclosure.
     return out
 
 
+def cohort_mapping(periods: pd.DataFrame):
+    """Return a function from a fiscal year's label to its cohort's label (``none`` outside).
+
+    The same rule as counting (``timeline.cohort_of``).
+    """
+    found: dict[str, str] = {}
+
+    def cohort(year: str) -> str:
+        if year not in found:
+            try:
+                years = pd.Series([int(year)], dtype="Int64")
+            except ValueError:
+                found[year] = indicators.NO_COHORT
+            else:
+                label = timeline.cohort_of(years, periods).iloc[0]
+                found[year] = indicators.NO_COHORT if pd.isna(label) else str(label)
+        return found[year]
+
+    return cohort
+
+
+def relations_of(
+    tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame
+) -> list[relations.Relation]:
+    """Return every relation the tables imply (counted tables, or as shown: labels are read)."""
+    layouts = {name: TABLES[name][1] for name in tables}
+    via = {"cohort": cohort_mapping(periods)}
+    return relations.build(tables, layouts, STATEMENTS, MEASURES, via)
+
+
+def _priority(tables: Mapping[str, pd.DataFrame]) -> dict[disclosure.Cell, int]:
+    """Return how much each cell costs the reader: totals (row or column) cost more."""
+    out = {}
+    for name, table in tables.items():
+        layout = TABLES[name][1]
+        total = layout.total_row(table)
+        row_totals = {t for t, _ in layout.column_relations if t in layout.count_columns}
+        for column in layout.count_columns:
+            for row in range(len(table)):
+                out[(name, row, column)] = int(row == total) + int(column in row_totals)
+    return out
+
+
+def hardened_masks(
+    tables: Mapping[str, pd.DataFrame],
+    masks: Mapping[str, pd.DataFrame],
+    *,
+    threshold: int,
+    periods: pd.DataFrame,
+    width: int | None = None,
+) -> tuple[dict[str, pd.DataFrame], audit.Result]:
+    """Return the masks with the cells :func:`audit.harden` adds, and the final audit."""
+    layouts = {name: TABLES[name][1] for name in tables}
+    cells = relations.cells_of(tables, layouts)
+    values = {cell: int(tables[cell[0]][cell[2]].iat[cell[1]]) for cell in cells}
+    hidden = {cell for cell in cells if masks[cell[0]][cell[2]].iat[cell[1]]}
+    found, result = audit.harden(
+        values,
+        hidden,
+        relations_of(tables, periods),
+        threshold,
+        width=width,
+        priority=_priority(tables),
+    )
+    out = {}
+    for name, mask in masks.items():
+        mask = mask.copy()
+        for column in mask.columns:
+            mask[column] = [(name, row, column) in found for row in range(len(mask))]
+        out[name] = mask
+    return out, result
+
+
 def protect(
     tables: Mapping[str, pd.DataFrame],
     *,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
     suppress: bool = True,
     periods: pd.DataFrame | None = None,
+    harden: bool = True,
+    width: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Return the tables as text, hidden cells shown as ``<threshold>`` (none if not suppress).
+    """Return the tables as text, hidden cells marked (none hidden if not ``suppress``).
 
+    Small counts show ``<threshold``, cells hidden to protect them ``suppressed``; with
+    ``suppress`` every table gets a ``legend`` column saying so. ``harden`` runs the audit
+    and hides further cells until every hidden cell is protected (``width``: the protection
+    width, default the threshold); without it only the greedy step runs (for comparison).
     ``periods`` must be those the tables were counted with (default: the published timeline's).
     """
     layouts = {name: TABLES[name][1] for name in tables}
     if suppress:
         periods = cohort_periods() if periods is None else periods
-        relations = links(tables, periods)
-        masks = disclosure.hidden_masks(tables, layouts, threshold=threshold, links=relations)
+        greedy = links(tables, periods)
+        masks = disclosure.hidden_masks(tables, layouts, threshold=threshold, links=greedy)
+        if harden:
+            masks, _ = hardened_masks(
+                tables, masks, threshold=threshold, periods=periods, width=width
+            )
     else:
         masks = {
             name: pd.DataFrame(False, index=table.index, columns=list(layouts[name].count_columns))
@@ -494,8 +635,125 @@ def protect(
         if name in ROW_PERCENTS:
             column, part, whole = ROW_PERCENTS[name]
             text[column] = row_percentages(table, masks[name], part, whole).to_numpy()
+        if suppress:
+            text[LEGEND_COLUMN] = disclosure.legend(threshold)
         shown[name] = text
     return shown
+
+
+def shown_cells(
+    shown: Mapping[str, pd.DataFrame], closures: int | str | None = None
+) -> dict[disclosure.Cell, int | str]:
+    """Return every count cell as shown (a count, or a mark), table by table.
+
+    ``closures`` stands for the closures column when a table (read from its CSV) lacks it.
+    """
+    out: dict[disclosure.Cell, int | str] = {}
+    for name, table in shown.items():
+        for column in TABLES[name][1].count_columns:
+            if column in table.columns:
+                column_values = [_cell(v) for v in table[column].tolist()]
+            else:
+                column_values = [closures] * len(table)
+            for row, value in enumerate(column_values):
+                out[(name, row, column)] = value
+    return out
+
+
+def audit_summary(
+    shown: Mapping[str, pd.DataFrame],
+    threshold: int,
+    periods: pd.DataFrame,
+    width: int | None = None,
+    closures: int | str | None = None,
+) -> tuple[dict, audit.Result]:
+    """Return the ``disclosure`` part of ``summary.json`` for tables as shown, and the audit."""
+    cells = shown_cells(shown, closures)
+    found = relations_of(shown, periods)
+    result = audit.audit(cells, found, threshold, width)
+    small = disclosure.small_mark(threshold)
+    marks = list(cells.values())
+    failures = [
+        {
+            "table": f.cell[0],
+            "file": TABLES[f.cell[0]][0],
+            "row": label_of(shown[f.cell[0]], f.cell[0], f.cell[1]),
+            "column": f.cell[2],
+            "mark": f.mark,
+            "interval": [_bound(f.low), _bound(f.high)],
+        }
+        for f in result.failures
+    ]
+    shown_small = [
+        {"table": c[0], "row": label_of(shown[c[0]], c[0], c[1]), "column": c[2]}
+        for c in result.shown_small
+    ]
+    return {
+        "marks": disclosure.marks(threshold),
+        "legend": disclosure.legend(threshold),
+        "protection_width": result.width,
+        "hidden_cells": {
+            small: marks.count(small),
+            disclosure.SUPPRESSED: marks.count(disclosure.SUPPRESSED),
+        },
+        "relations": relations.kinds(found),
+        "audit": {
+            "method": audit.METHOD,
+            "criterion": (
+                f"every {small} cell can be anywhere from 1 to {threshold - 1}; every "
+                f"{disclosure.SUPPRESSED} cell's interval is at least {result.width} wide; "
+                f"no shown count is from 1 to {threshold - 1}"
+            ),
+            "hidden_cells_audited": len(result.findings),
+            # Small cells that the pattern of marks alone narrows within 1..threshold-1 (e.g.
+            # four quarters marked <11 under a year marked <11): no suppression can widen them.
+            "small_cells_narrowed_by_the_marks_alone": len(result.narrowed),
+            "protected": result.protected,
+            "under_protected": failures,
+            "shown_small_counts": shown_small,
+            "contradictions": list(result.contradictions),
+        },
+    }, result
+
+
+def _bound(value: float) -> float | int | str | None:
+    """Return an interval end for JSON: a whole number when it is one, None when unbounded."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(round(value)) if abs(value - round(value)) < 1e-6 else round(value, 3)
+
+
+def label_of(table: pd.DataFrame, name: str, row: int) -> str:
+    """Return a readable label of a row: its label columns (``fiscal_year 2016, quarter 1``)."""
+    counted = set(TABLES[name][1].count_columns) | {"percent", LEGEND_COLUMN, NOTICE_COLUMN}
+    labels = [c for c in table.columns if c not in counted]
+    parts = [f"{c} {table[c].iat[row]}" for c in labels if str(table[c].iat[row]) != ""]
+    return ", ".join(parts) if parts else f"row {row + 1}"
+
+
+def periods_record(periods: pd.DataFrame) -> list[dict[str, int]]:
+    """Return the cohort periods as ``summary.json`` records them."""
+    return [
+        {
+            "cohort": int(p["cohort"]),
+            "first_fiscal_year": int(p["first_fiscal_year"]),
+            "last_fiscal_year": int(p["last_fiscal_year"]),
+        }
+        for _, p in periods.iterrows()
+    ]
+
+
+def periods_from_record(record: list) -> pd.DataFrame:
+    """Return cohort periods from their ``summary.json`` record (ValueError if malformed)."""
+    keys = ("cohort", "first_fiscal_year", "last_fiscal_year")
+    rows = []
+    for item in record:
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), int) for k in keys):
+            raise ValueError(
+                f"a cohort period is {{cohort, first_fiscal_year, last_fiscal_year}}, not {item!r}"
+            )
+        rows.append({k: item[k] for k in keys})
+    return pd.DataFrame(rows, columns=list(keys))
 
 
 def row_percentages(table: pd.DataFrame, mask: pd.DataFrame, part: str, whole: str) -> pd.Series:
@@ -533,7 +791,7 @@ def notices_for(
 
 
 def _cell(value: object) -> int | str:
-    """Return a shown cell for JSON: a number, or the hidden text such as ``<11``."""
+    """Return a shown cell for JSON: a number, or its mark such as ``<11``."""
     text = str(value)
     return int(text) if text.isdigit() else text
 
@@ -554,8 +812,16 @@ def summarize(
     suppressed: bool,
     synthetic: bool,
     notices: list[str],
+    *,
+    periods: pd.DataFrame | None = None,
+    width: int | None = None,
 ) -> dict:
-    """Return the content of ``summary.json`` (counts as shown in the tables)."""
+    """Return the content of ``summary.json`` (counts as shown in the tables).
+
+    ``disclosure`` holds the marks, their legend and the audit of the tables as shown;
+    ``cohort_periods`` the periods the tables were counted with (default: the published
+    timeline's), so ``python -m analysis audit`` can audit the files alone.
+    """
     total = shown["fiscal_year"].iloc[-1]
     totals = {column: _cell(total[column]) for column in CLIENT_COUNTS}
     files = {"entries": {"file": inputs[0].name, "rows": totals["entries"]}}
@@ -567,6 +833,7 @@ def summarize(
         info["sha256"] = sha256(path)
         files[role] = info
     years = shown["fiscal_year"]["fiscal_year"].tolist()[:-1]
+    periods = cohort_periods() if periods is None else periods
     return {
         "produced_by": PRODUCER,
         "format_version": FORMAT_VERSION,
@@ -579,6 +846,8 @@ def summarize(
         "totals": totals,
         "inputs": files,
         "outputs": sorted(TABLES[name][0] for name in shown),
+        "cohort_periods": periods_record(periods),
+        "disclosure": audit_summary(shown, threshold, periods, width)[0],
     }
 
 

@@ -53,17 +53,20 @@ def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
         else "Source: client records, counted by the project's client-record rules."
     )
     if suppress:
-        hidden = (
-            f"Counts from 1 to {threshold - 1} and cells that would reveal them are hidden "
-            "(labelled as the protected table shows them)."
-        )
+        hidden = f"Hidden cells: {disclosure.legend(threshold)}."
+        if ppr.not_for_publication(suppress, threshold):
+            hidden = f"NOT FOR PUBLICATION: threshold {threshold} is below the default. {hidden}"
     else:
         hidden = "NOT FOR PUBLICATION: small counts are not suppressed."
     return f"{origin} {hidden}"
 
 
-def _prefix(synthetic: bool, suppress: bool) -> str:
-    parts = ([SYNTHETIC_LABEL] if synthetic else []) + ([] if suppress else ["NOT FOR PUBLICATION"])
+def _prefix(synthetic: bool, suppress: bool, threshold: int) -> str:
+    """Return the title's opening words: SYNTHETIC, NOT FOR PUBLICATION, as they apply."""
+    unpublishable = ppr.not_for_publication(suppress, threshold)
+    parts = ([SYNTHETIC_LABEL] if synthetic else []) + (
+        ["NOT FOR PUBLICATION"] if unpublishable else []
+    )
     return f"{', '.join(parts)}: " if parts else ""
 
 
@@ -77,10 +80,11 @@ def _finish(
     line: str,
     synthetic: bool,
     suppress: bool,
+    threshold: int,
 ) -> charts.Chart:
     """Add title and source line to ``fig`` and return it as a chart (data with notices)."""
     statuses = ("synthetic",) if synthetic else ("client records",)
-    notices = ppr.notices_for(synthetic=synthetic, suppressed=suppress)
+    notices = ppr.notices_for(synthetic=synthetic, suppressed=suppress, threshold=threshold)
     if notices:
         data = data.assign(**{ppr.NOTICE_COLUMN: "; ".join(notices)})
     return charts.compose(
@@ -167,7 +171,7 @@ def clients_by_fiscal_year(
             fontsize=9,
             fontweight="normal",
         )
-        prefix = _prefix(synthetic, suppress)
+        prefix = _prefix(synthetic, suppress, threshold)
         return _finish(
             fig,
             slug="records-clients-by-fiscal-year",
@@ -182,6 +186,7 @@ def clients_by_fiscal_year(
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
             suppress=suppress,
+            threshold=threshold,
         )
 
 
@@ -222,7 +227,7 @@ def entries_by_quarter(
         ax.set_ylabel("Program entries (new and reopened cases)")
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
-        prefix = _prefix(synthetic, suppress)
+        prefix = _prefix(synthetic, suppress, threshold)
         if entries.isna().any():
             finding = (
                 f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
@@ -248,6 +253,7 @@ def entries_by_quarter(
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
             suppress=suppress,
+            threshold=threshold,
         )
 
 
@@ -334,7 +340,7 @@ def who_the_clients_are(
             ax.set_ylabel("")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             charts.thousands(ax, "x")
-        prefix = _prefix(synthetic, suppress)
+        prefix = _prefix(synthetic, suppress, threshold)
         return _finish(
             fig,
             slug="records-who-the-clients-are",
@@ -350,6 +356,7 @@ def who_the_clients_are(
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
             suppress=suppress,
+            threshold=threshold,
         )
 
 
@@ -392,7 +399,7 @@ def matched_within_48h(
             )
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
-        prefix = _prefix(synthetic, suppress)
+        prefix = _prefix(synthetic, suppress, threshold)
         total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
         overall = _percents(pd.Series([total["percent_yes"]])).iloc[0]
         finding = (
@@ -414,6 +421,7 @@ def matched_within_48h(
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
             suppress=suppress,
+            threshold=threshold,
         )
 
 

@@ -129,7 +129,9 @@ def run(args: argparse.Namespace) -> int:
     notices = ppr.notices_for(
         synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
     )
-    ppr_summary = ppr.summarize(shown, inputs, args.threshold, args.suppress, synthetic, notices)
+    ppr_summary = ppr.summarize(
+        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
+    )
     parameters = {
         "entries_path": str(inputs[0].resolve()),
         "closures_path": str(inputs[1].resolve()) if closures is not None else None,

@@ -1,0 +1,238 @@
+"""The linear-programming audit: suppression passes it, a weakened one fails it, marks are true.
+
+Invented records only (``tests.records_strategy``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import audit, cli, disclosure, ppr, records, relations
+from tests.records_strategy import read, record_sets
+from tests.test_ppr import random_entries
+
+PERIODS = ppr.cohort_periods()
+
+
+def assert_marks_are_true(tables, shown, threshold):
+    """Every shown count is its value; every mark is true of its hidden value."""
+    for name, table in tables.items():
+        for column in ppr.TABLES[name][1].count_columns:
+            for row, value in enumerate(table[column].tolist()):
+                cell = shown[name][column].iat[row]
+                if cell == f"<{threshold}":
+                    assert 1 <= value < threshold, (name, row, column)
+                elif cell == disclosure.SUPPRESSED:
+                    assert value >= threshold, (name, row, column)
+                else:
+                    assert cell == str(value), (name, row, column)
+                    assert not 1 <= value < threshold, (name, row, column)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_sets(max_people=6, max_entries=18), st.sampled_from([5, 11]))
+def test_suppression_passes_its_own_audit_on_sparse_inputs(drawn, threshold):
+    entries, closures = read(*drawn)
+    tables = ppr.count(entries, closures, PERIODS)
+    shown = ppr.protect(tables, threshold=threshold, periods=PERIODS)
+    assert_marks_are_true(tables, shown, threshold)
+    record, result = ppr.audit_summary(shown, threshold, PERIODS)
+    assert result.protected, record["audit"]["under_protected"][:3]
+    assert not result.contradictions
+    # The true value of every hidden cell lies in its interval (the audit is sound).
+    for finding in result.findings:
+        name, row, column = finding.cell
+        value = int(tables[name][column].iat[row])
+        assert finding.low - 1e-6 <= value <= finding.high + 1e-6, finding
+    # Deterministic.
+    again = ppr.protect(tables, threshold=threshold, periods=PERIODS)
+    assert all(again[name].equals(shown[name]) for name in shown)
+
+
+def issue_records() -> list[dict]:
+    """FY2016 Q1: 12 persons, one entry each (entries == victims), 3 family members in all."""
+    rows = []
+    for i in range(12):
+        rows.append(
+            {
+                "grantee": "G",
+                "client_id": f"A{i}",
+                "intake_date": f"2015-10-{i + 1:02d}",
+                "intake_type": "new",
+                "family_children_under_18": "3" if i == 0 else "0",
+            }
+        )
+    for i in range(15):
+        rows.append(
+            {
+                "grantee": "G",
+                "client_id": f"B{i}",
+                "intake_date": f"2016-01-{i + 1:02d}",
+                "intake_type": "new",
+                "family_children_under_18": "0",
+            }
+        )
+    for i in range(14):
+        rows.append(
+            {
+                "grantee": "G",
+                "client_id": f"C{i}",
+                "intake_date": f"2017-01-{i + 1:02d}",
+                "intake_type": "new",
+                "family_children_under_18": "1" if i < 12 else "0",
+            }
+        )
+    return rows
+
+
+def test_the_audit_catches_the_equalities_only_suppression():
+    entries, _ = read(issue_records(), [])
+    tables = ppr.count(entries, None, PERIODS)
+    weak = ppr.protect(tables, periods=PERIODS, harden=False)
+    quarter = weak["quarter"]
+    # The greedy step hides the quarter's family count with its victims, and shows entries
+    # and clients: the intruder's family = clients - entries.
+    assert quarter.loc[0, "family_members"] == "<11" and quarter.loc[0, "victims"] == "suppressed"
+    assert quarter.loc[0, "entries"] == "12" and quarter.loc[0, "clients"] == "15"
+    record, result = ppr.audit_summary(weak, 11, PERIODS)
+    assert not result.protected
+    pinned = {(f.cell, f.low, f.high) for f in result.failures if math.isclose(f.low, f.high)}
+    assert (("quarter", 0, "family_members"), 3.0, 3.0) in pinned
+    assert any(
+        item["row"] == "fiscal_year 2016, quarter 1" for item in record["audit"]["under_protected"]
+    )
+    strong = ppr.protect(tables, periods=PERIODS)
+    assert ppr.audit_summary(strong, 11, PERIODS)[1].protected
+    assert_marks_are_true(tables, strong, 11)
+
+
+def test_weakened_suppression_fails_on_sparse_inputs(tmp_path):
+    # Small grantees, a threshold of 5: the greedy step alone leaves cells the LP narrows.
+    for seed in range(4):
+        path = tmp_path / f"entries{seed}.csv"
+        random_entries(path, seed, 15)
+        tables = ppr.count(records.read_entries(path), None, PERIODS)
+        weak = ppr.protect(tables, threshold=5, periods=PERIODS, harden=False)
+        result = ppr.audit_summary(weak, 5, PERIODS)[1]
+        assert not result.protected, seed
+        strong = ppr.protect(tables, threshold=5, periods=PERIODS)
+        assert ppr.audit_summary(strong, 5, PERIODS)[1].protected, seed
+        assert_marks_are_true(tables, strong, 5)
+
+
+def test_a_shown_small_count_and_a_lone_hidden_cell_fail():
+    found = [
+        relations.Relation(
+            "sum", ((("t", 0, "n"), 1.0), (("t", 1, "n"), 1.0), (("t", 2, "n"), -1.0)), "=="
+        )
+    ]
+    result = audit.audit({("t", 0, "n"): "<11", ("t", 1, "n"): 30, ("t", 2, "n"): 34}, found, 11)
+    assert not result.protected and result.failures[0].low == result.failures[0].high == 4
+    result = audit.audit({("t", 0, "n"): 4, ("t", 1, "n"): 30, ("t", 2, "n"): 34}, found, 11)
+    assert not result.protected and result.shown_small == (("t", 0, "n"),)
+    shown = {("t", 0, "n"): "<11", ("t", 1, "n"): "suppressed", ("t", 2, "n"): 34}
+    result = audit.audit(shown, found, 11)
+    # 34 - [11, 33]: the small cell can be anything from 1 to 10, the other 24 to 33: 9 wide,
+    # less than the protection width 11 (the marks alone would allow more).
+    assert [(f.low, f.high) for f in result.findings] == [(1.0, 10.0), (24.0, 33.0)]
+    assert [f.protected for f in result.findings] == [True, False]
+    assert audit.audit(shown, found, 11, width=9).protected
+
+
+# ------------------------------------------------------------------------------------------
+# The audit command
+# ------------------------------------------------------------------------------------------
+
+
+def write_output(tmp_path: Path, shown, name="out") -> Path:
+    out = tmp_path / name
+    entries = tmp_path / "entries.csv"
+    entries.write_text("x\n", encoding="utf-8")
+    summary = ppr.summarize(shown, [entries], 11, True, False, [], periods=PERIODS)
+    ppr.write(out, shown, summary, [])
+    return out
+
+
+def test_audit_command_passes_ppr_output_and_fails_the_weakened_one(tmp_path, capsys):
+    entries, _ = read(issue_records(), [])
+    tables = ppr.count(entries, None, PERIODS)
+    good = write_output(tmp_path, ppr.protect(tables, periods=PERIODS), "good")
+    summary = json.loads((good / "summary.json").read_text(encoding="utf-8"))
+    assert summary["disclosure"]["audit"]["protected"] is True
+    assert summary["disclosure"]["protection_width"] == 11
+    assert summary["cohort_periods"] == ppr.periods_record(PERIODS)
+    assert summary["disclosure"]["relations"]["union_at_most_sum"] > 0
+    assert cli.main(["audit", str(good)]) == 0
+    assert "protected" in capsys.readouterr().out
+    weak = write_output(tmp_path, ppr.protect(tables, periods=PERIODS, harden=False), "weak")
+    assert (
+        json.loads((weak / "summary.json").read_text())["disclosure"]["audit"]["protected"] is False
+    )
+    assert cli.main(["audit", str(weak)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "clients_by_quarter.csv, fiscal_year 2016, quarter 1, family_members (<11): from 3 to 3"
+        in out
+    )
+
+
+def test_audit_command_fails_unsuppressed_output(tmp_path, capsys):
+    entries, _ = read(issue_records(), [])
+    tables = ppr.count(entries, None, PERIODS)
+    out = tmp_path / "raw"
+    path = tmp_path / "entries.csv"
+    path.write_text("x\n", encoding="utf-8")
+    shown = ppr.protect(tables, suppress=False, periods=PERIODS)
+    summary = ppr.summarize(
+        shown, [path], 11, False, False, [ppr.UNSUPPRESSED_NOTICE], periods=PERIODS
+    )
+    ppr.write(out, shown, summary, [ppr.UNSUPPRESSED_NOTICE])
+    assert cli.main(["audit", str(out)]) == 1
+    assert "shown small count" in capsys.readouterr().out
+
+
+def test_audit_command_refuses_what_is_not_a_ppr_output(tmp_path, capsys):
+    assert cli.main(["audit", str(tmp_path / "missing")]) == 2
+    (tmp_path / "summary.json").write_text('{"produced_by": "someone else"}', encoding="utf-8")
+    assert cli.main(["audit", str(tmp_path)]) == 2
+    assert "not a ppr output" in capsys.readouterr().err
+    entries, _ = read(issue_records(), [])
+    tables = ppr.count(entries, None, PERIODS)
+    good = write_output(tmp_path, ppr.protect(tables, periods=PERIODS), "bad")
+    path = good / "clients_by_fiscal_year.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("<11", "about 3", 1), encoding="utf-8")
+    assert cli.main(["audit", str(good)]) == 2
+    err = capsys.readouterr().err
+    assert "clients_by_fiscal_year.csv: row 2, column family_members: 'about 3'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("threshold", [1, 2])
+def test_tiny_thresholds(threshold):
+    entries, _ = read(issue_records(), [])
+    tables = ppr.count(entries, None, PERIODS)
+    shown = ppr.protect(tables, threshold=threshold, periods=PERIODS)
+    assert_marks_are_true(tables, shown, threshold)
+    assert ppr.audit_summary(shown, threshold, PERIODS)[1].protected
+
+
+def test_audit_command_on_a_ppr_run(tmp_path, capsys):
+    fixtures = Path(__file__).parent / "fixtures" / "ppr"
+    out = tmp_path / "out"
+    args = [
+        "--entries",
+        str(fixtures / "entries.csv"),
+        "--closures",
+        str(fixtures / "closures.csv"),
+    ]
+    assert cli.main(["ppr", "--quiet", *args, "--out", str(out)]) == 0
+    assert cli.main(["audit", str(out)]) == 0
+    # A stricter width than the run's is checked too, and may fail, never crash.
+    assert cli.main(["audit", str(out), "--width", "40"]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
