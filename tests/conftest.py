@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import catalog as catalog_module
 from analysis.paths import REPO_ROOT
+from analysis.published import catalog as catalog_module
 
 DATA = REPO_ROOT / "data"
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import audit, cli, disclosure, ppr, records, relations
+from analysis import cli
+from analysis.records import audit, disclosure, ppr, records, relations
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries
 

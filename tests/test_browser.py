@@ -28,8 +28,8 @@ import nbformat
 import psutil
 import pytest
 
-from analysis import report
 from analysis.paths import REPO_ROOT
+from analysis.present import report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

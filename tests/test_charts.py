@@ -24,8 +24,8 @@ import pytest
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis import catalog as catalog_module
-from analysis import charts
+from analysis.present import charts
+from analysis.published import catalog as catalog_module
 
 BASELINES = Path(__file__).with_name("chart_baselines.json")
 RECORD = os.environ.get("RECORD_CHART_BASELINES") == "1"
@@ -113,7 +113,7 @@ def sample(catalog) -> charts.Chart:
 
 def test_plotting_functions_are_found() -> None:
     assert NAMES, "no function in analysis returns charts.Chart from a catalogue"
-    assert "analysis.clients.composition_chart" in NAMES
+    assert "analysis.published.clients.composition_chart" in NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -201,7 +201,8 @@ def test_rendering_does_not_depend_on_what_was_rendered_before(catalog, name: st
 
 RENDER_IN_FRESH_PROCESS = """
 import hashlib, sys
-from analysis import catalog, charts
+from analysis.present import charts
+from analysis.published import catalog
 chart = charts.plotting_functions()[sys.argv[1]](catalog.load())
 for fmt in ("png", "svg"):
     print(hashlib.sha256(charts.render(chart, fmt)).hexdigest())
@@ -315,7 +316,7 @@ def test_show_exports_nothing_by_default(sample, tmp_path, monkeypatch) -> None:
 
 
 def test_plotting_functions_need_a_chart_and_only_a_catalogue() -> None:
-    from analysis.catalog import Catalog
+    from analysis.published.catalog import Catalog
 
     def only_catalog(catalog: Catalog) -> charts.Chart: ...
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import charts, ppr, record_charts, records, synthetic
-from analysis.catalog import Catalog
+from analysis.present import charts, record_charts
+from analysis.published.catalog import Catalog
+from analysis.records import ppr, records, synthetic
 
 
 @pytest.fixture(scope="module")

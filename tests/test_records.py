@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import records
 from analysis.errors import InputError
+from analysis.records import records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 TODAY = date(2026, 11, 24)

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis import cli, records_report
+from analysis import cli
+from analysis.present import records_report
 
 PPR_FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 

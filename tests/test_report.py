@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis import charts, report
 from analysis.paths import REPO_ROOT
+from analysis.present import charts, report
 
 NOTEBOOKS = report.notebooks()
 PLACEHOLDER = "No description has been provided for this image"
@@ -232,7 +232,8 @@ def _write_notebook(path: Path, *sources: str) -> None:
         ("raise ValueError('the figure is missing')", "ValueError: the figure is missing"),
         (
             "from IPython.display import Image, display\n"
-            "from analysis import catalog, clients, charts\n"
+            "from analysis.present import charts\n"
+            "from analysis.published import catalog, clients\n"
             "display(Image(data=charts.render(clients.composition_chart(catalog.load()), 'png')))",
             "without alt text",
         ),

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, records, synthetic, timeline
-from analysis.catalog import Catalog
+from analysis import cli
+from analysis.published import timeline
+from analysis.published.catalog import Catalog
+from analysis.records import records, synthetic
 
 FAMILY = [
     "family_parents",
