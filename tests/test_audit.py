@@ -36,6 +36,7 @@ def assert_marks_are_true(tables, shown, threshold):
                     assert not 1 <= value < threshold, (name, row, column)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record_sets(max_people=6, max_entries=18), st.sampled_from([5, 11]))
 def test_suppression_passes_its_own_audit_on_sparse_inputs(drawn, threshold):
@@ -113,6 +114,7 @@ def test_the_audit_catches_the_equalities_only_suppression():
     assert_marks_are_true(tables, strong, 11)
 
 
+@pytest.mark.slow
 def test_weakened_suppression_fails_on_sparse_inputs(tmp_path):
     # Small grantees, a threshold of 5: the greedy step alone leaves cells the LP narrows.
     for seed in range(4):
@@ -223,6 +225,7 @@ def test_tiny_thresholds(threshold):
     assert ppr.audit_summary(shown, threshold, PERIODS)[1].protected
 
 
+@pytest.mark.slow
 def test_audit_command_on_a_ppr_run(tmp_path, capsys):
     fixtures = Path(__file__).parent / "fixtures" / "ppr"
     out = tmp_path / "out"

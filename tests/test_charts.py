@@ -8,6 +8,7 @@ record new or intended changes with ``make chart-baselines``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -169,7 +170,7 @@ def test_chart_has_words_and_provenance(catalog, drawn, name: str) -> None:
 def test_chart_marks_figures_not_stated_by_a_source(drawn, name: str) -> None:
     chart = drawn[name]
     if not set(chart.statuses) & set(charts.MARKED_STATUSES):
-        return
+        pytest.skip(f"{name} has no inferred or approximate figure to mark")
     artists = [a for ax in chart.figure.axes for a in ax.get_children()]
     hatched = any(isinstance(a, Patch) and a.get_hatch() for a in artists)
     dashed = any(isinstance(a, Line2D) and a.get_linestyle() in ("--", ":", "-.") for a in artists)
@@ -209,6 +210,7 @@ for fmt in ("png", "svg"):
 """
 
 
+@pytest.mark.slow
 def test_exports_are_byte_identical_across_processes(drawn) -> None:
     name = NAMES[0]
     here = [hashlib.sha256(charts.render(drawn[name], f)).hexdigest() for f in ("png", "svg")]
@@ -231,8 +233,11 @@ def test_save_writes_files_only_when_content_differs(sample, tmp_path: Path) -> 
         os.utime(path, ns=(1, 1))
     charts.save(sample, tmp_path)
     assert all(p.stat().st_mtime_ns == 1 for p in paths.values()), "unchanged files rewritten"
-    assert stamps
+    assert all(stamp != 1 for stamp in stamps.values()), "the check above could not tell"
     assert pd.read_csv(paths["csv"]).equals(sample.data)
+    charts.save(dataclasses.replace(sample, data=sample.data.head(1)), tmp_path)
+    assert paths["csv"].stat().st_mtime_ns != 1, "changed numbers not written"
+    assert paths["png"].stat().st_mtime_ns == paths["svg"].stat().st_mtime_ns == 1
 
 
 def test_render_does_not_depend_on_the_caller_style(sample) -> None:

@@ -17,6 +17,8 @@ from PIL import Image
 from analysis import cli
 from analysis.present import records_report
 
+pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
+
 PPR_FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 
 # Values of single records that must never reach a shareable output. Every one is held by

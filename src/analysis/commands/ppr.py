@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pyarrow as pa
-
 from analysis.records import disclosure, ppr, records
 
 DESCRIPTION = """\
@@ -159,17 +157,14 @@ def parse_date_format(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
     progress = ppr.Progress(quiet=args.quiet)
-    # Arrow's system-allocator pool reuses freed memory; with its default pool each column
-    # read or computed pays again for fresh pages, which is slow on large files.
-    pa.set_memory_pool(pa.system_memory_pool())
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     ppr.check_out(out, inputs)
     periods = ppr.cohort_periods()  # the package's data, loaded before reading a large input
-    entries, closures = ppr.read_inputs(args, progress)
+    entries, closures, persons = ppr.read_inputs(args, progress)
     progress("counting")
-    tables = ppr.count(entries, closures, periods, threshold=args.threshold)
-    synthetic = ppr.is_synthetic(entries) or (closures is not None and ppr.is_synthetic(closures))
+    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
+    synthetic = records.is_synthetic(entries, closures)
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
     shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
     notices = ppr.notices_for(

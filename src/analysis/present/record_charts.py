@@ -1,13 +1,13 @@
 """Charts of tables counted from client records: small counts hidden unless asked otherwise.
 
-Each function takes the tables of :func:`analysis.records.ppr.count` (exact counts), protects
-them as ``ppr`` does (jointly, threshold 11 by default) and draws only what the protected tables
-show: a hidden cell is drawn as an empty, hatched stub labelled with the text the protected
-table shows in that cell (such as ``<11``), never as its value; any shown count that is not a
-number is treated as hidden. The numbers a chart displays (``Chart.data``) are the protected
-table itself. Charts of records labelled synthetic say SYNTHETIC in their title, description and
-source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in their title, and
-their data carry the notice column the ``ppr`` tables carry.
+Each function takes the tables as ``ppr`` shows them (:func:`analysis.records.ppr.protect` of
+the counted tables, protected by the caller with its own cohort periods and threshold) and draws
+only what they show: a hidden cell is drawn as an empty, hatched stub labelled with the text the
+protected table shows in that cell (such as ``<11``), never as its value; any shown count that
+is not a number is treated as hidden. The numbers a chart displays (``Chart.data``) are the
+protected table itself. Charts of records labelled synthetic say SYNTHETIC in their title,
+description and source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in
+their title, and their data carry the notice column the ``ppr`` tables carry.
 """
 
 from __future__ import annotations
@@ -24,13 +24,6 @@ from analysis.records import disclosure, ppr
 
 SYNTHETIC_LABEL = "SYNTHETIC records"
 HIDDEN_HATCH = "xx"
-
-
-def _shown(
-    tables: Mapping[str, pd.DataFrame], name: str, *, suppress: bool, threshold: int
-) -> pd.DataFrame:
-    """Return one table as the ``ppr`` output shows it (text; hidden cells as ``<threshold>``)."""
-    return ppr.protect(tables, threshold=threshold, suppress=suppress)[name]
 
 
 def _numbers(column: pd.Series) -> pd.Series:
@@ -101,14 +94,14 @@ def _finish(
 
 
 def clients_by_fiscal_year(
-    tables: Mapping[str, pd.DataFrame],
+    protected: Mapping[str, pd.DataFrame],
     *,
     synthetic: bool,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> charts.Chart:
     """Return stacked bars of victims and family members per fiscal year, labelled."""
-    shown = _shown(tables, "fiscal_year", suppress=suppress, threshold=threshold)
+    shown = protected["fiscal_year"]
     years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
     victims, family = _numbers(years["victims"]), _numbers(years["family_members"])
     clients = _numbers(years["clients"])
@@ -192,14 +185,14 @@ def clients_by_fiscal_year(
 
 
 def entries_by_quarter(
-    tables: Mapping[str, pd.DataFrame],
+    protected: Mapping[str, pd.DataFrame],
     *,
     synthetic: bool,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> charts.Chart:
     """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
-    shown = _shown(tables, "quarter", suppress=suppress, threshold=threshold)
+    shown = protected["quarter"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     entries = _numbers(quarters["entries"])
     x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
@@ -266,7 +259,7 @@ BREAKDOWN_TITLES = {
 }
 
 
-def _long_breakdowns(tables: Mapping[str, pd.DataFrame], shown: Mapping[str, pd.DataFrame]):
+def _long_breakdowns(shown: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Return the shown breakdown tables stacked: breakdown, group, victims, percent."""
     frames = []
     for name in ppr.BREAKDOWN_VICTIMS:
@@ -293,7 +286,7 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def who_the_clients_are(
-    tables: Mapping[str, pd.DataFrame],
+    protected: Mapping[str, pd.DataFrame],
     *,
     synthetic: bool,
     suppress: bool = True,
@@ -306,8 +299,7 @@ def who_the_clients_are(
     """
     import seaborn as sns
 
-    protected = ppr.protect(tables, threshold=threshold, suppress=suppress)
-    data = _long_breakdowns(tables, protected)
+    data = _long_breakdowns(protected)
     with charts.style():
         fig = Figure(figsize=(11.0, 8.5), layout="constrained")
         axes = fig.subplots(2, 2).ravel()
@@ -362,14 +354,14 @@ def who_the_clients_are(
 
 
 def matched_within_48h(
-    tables: Mapping[str, pd.DataFrame],
+    protected: Mapping[str, pd.DataFrame],
     *,
     synthetic: bool,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> charts.Chart:
     """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
-    shown = _shown(tables, "matched_within_48h", suppress=suppress, threshold=threshold)
+    shown = protected["matched_within_48h"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     share = _percents(quarters["percent_yes"])
     x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6

@@ -30,13 +30,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from analysis import paths
 from analysis.commands.records_report import DEFAULT_TITLE
 from analysis.errors import DataError
 from analysis.present import charts, report
-from analysis.records import ppr
+from analysis.records import ppr, records
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
@@ -55,7 +53,6 @@ OUTPUT_ENTRIES = frozenset({PAGE, CHART_DIR, TABLE_DIR, SUMMARY})
 def run(args: argparse.Namespace) -> int:
     """Check the inputs as ``ppr`` does, execute notebook 05 on them, write the folder."""
     progress = ppr.Progress(quiet=args.quiet)
-    pa.set_memory_pool(pa.system_memory_pool())
     out = Path(args.out)
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
     check_out(out, inputs)
@@ -63,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
     notebook_path = paths.notebook(NOTEBOOK)
     check_renderer()
     periods = ppr.cohort_periods()
-    entries, closures = ppr.read_inputs(args, progress)
-    tables = ppr.count(entries, closures, periods, threshold=args.threshold)
-    synthetic = ppr.is_synthetic(entries) or (closures is not None and ppr.is_synthetic(closures))
+    entries, closures, persons = ppr.read_inputs(args, progress)
+    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
+    synthetic = records.is_synthetic(entries, closures)
     shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
     notices = ppr.notices_for(
         synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
@@ -81,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         "sheet": args.sheet,
         "date_format": args.date_format,
     }
-    del entries, closures, tables
+    del entries, closures, persons, tables
     progress(f"executing {NOTEBOOK} on the records")
     staging = _staging(out)
     try:

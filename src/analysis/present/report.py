@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.paths import REPO_ROOT
+from analysis import paths
 from analysis.present import charts
 
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+NOTEBOOK_DIR = paths.NOTEBOOK_DIR
 TIMEOUT_S = 600
 CHART_DIR = "charts"
 INDEX = "index.html"
 GALLERY_TITLE = "TVAP analysis: every chart, with its sources and data"
+TEMPLATES = Path(__file__).with_name("templates")
+GALLERY_TEMPLATE = "gallery.html.j2"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 # nbconvert's ``classic`` template writes each image's ``alt`` metadata (``lab`` writes none, and
@@ -64,7 +65,7 @@ class Rendered:
 
 def notebooks(directory: Path | None = None) -> list[Path]:
     """Return the notebooks ``NN-*.ipynb`` of ``directory`` (default notebooks/) in order."""
-    return sorted((directory or NOTEBOOK_DIR).glob(NOTEBOOK_GLOB))
+    return paths.numbered_notebooks(directory or NOTEBOOK_DIR)
 
 
 def execute(path: Path, env: dict[str, str] | None = None):
@@ -252,28 +253,19 @@ def gallery_entries(root: Path, rendered: list[Rendered]) -> list[dict[str, Any]
     return entries
 
 
-def _source_items(cat: Any, source_ids: list[str]) -> str:
-    """Return list items naming each source, linked where it has a web address."""
+def _source_items(cat: Any, source_ids: list[str]) -> list[dict[str, str]]:
+    """Return each source's text and, where it has a web address, its address."""
     items = []
     for source_id in source_ids:
         if source_id not in cat.sources.index:
-            items.append(f"<li>{html.escape(source_id)}</li>")
+            items.append({"text": source_id, "url": ""})
             continue
         source = cat.source(source_id)
-        text = f"{source_id}: {source['title']} ({source['publisher']})"
         url = source.get("url")
-        link = ""
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
-        items.append(f"<li>{html.escape(text)}{link}</li>")
-    return "\n".join(items)
-
-
-def _sources(cat: Any, source_ids: list[str]) -> str:
-    """Return the list of a chart's sources, or say that its source line is all there is."""
-    if not source_ids:
-        return "None from the source register; see the source line."
-    return f"<ul>\n{_source_items(cat, source_ids)}\n</ul>"
+        web = isinstance(url, str) and url.startswith(("http://", "https://"))
+        text = f"{source_id}: {source['title']} ({source['publisher']})"
+        items.append({"text": text, "url": url if web else ""})
+    return items
 
 
 def gallery(entries: list[dict[str, Any]], rendered: list[Rendered]) -> str:
@@ -284,91 +276,37 @@ def gallery(entries: list[dict[str, Any]], rendered: list[Rendered]) -> str:
     counts = {page.stem: 0 for page in rendered}
     for entry in entries:
         counts[entry["notebook"]] = counts.get(entry["notebook"], 0) + 1
-    nav = "\n".join(
-        f'<li><a href="{html.escape(p.stem)}.html">{html.escape(p.title)}</a> '
-        f"({counts[p.stem]} chart{'' if counts[p.stem] == 1 else 's'})</li>"
-        for p in rendered
-    )
+    pages = [{"stem": p.stem, "title": p.title, "count": counts[p.stem]} for p in rendered]
     sections = []
     for page in rendered:
-        figures = [_figure(cat, e, page) for e in entries if e["notebook"] == page.stem]
-        if not figures:
-            continue
-        sections.append(
-            f'<section aria-labelledby="nb-{html.escape(page.stem)}">\n'
-            f'<h2 id="nb-{html.escape(page.stem)}"><a href="{html.escape(page.stem)}.html">'
-            f"{html.escape(page.title)}</a></h2>\n" + "\n".join(figures) + "\n</section>"
-        )
-    body = "\n".join(sections) or "<p>No notebook shows a chart yet.</p>"
-    return GALLERY_PAGE.format(
-        title=html.escape(GALLERY_TITLE), nav=nav, body=body, total=len(entries)
+        figures = [_figure(cat, e) for e in entries if e["notebook"] == page.stem]
+        if figures:
+            sections.append({"stem": page.stem, "title": page.title, "figures": figures})
+    return _template(GALLERY_TEMPLATE).render(
+        title=GALLERY_TITLE, pages=pages, sections=sections, total=len(entries)
     )
 
 
-def _figure(cat: Any, entry: dict[str, Any], page: Rendered) -> str:
-    """Return one chart's ``<figure>`` for the gallery."""
-    e = {k: html.escape(str(v)) for k, v in entry.items() if isinstance(v, str | int)}
-    files = {fmt: html.escape(f"{entry['dir']}/{name}") for fmt, name in entry["files"].items()}
-    statuses = html.escape(", ".join(entry["statuses"]))
-    return f"""<figure id="{e["slug"]}">
-<a href="{files["png"]}"><img src="{files["png"]}" alt="{e["description"]}" \
-width="{e["width"]}" height="{e["height"]}"></a>
-<figcaption>
-<h3>{e["title"]}</h3>
-<p>{e["description"]}</p>
-<p class="source">{e["source_line"]}</p>
-<dl>
-<dt>Sources</dt>
-<dd>{_sources(cat, entry["sources"])}</dd>
-<dt>Status of the figures</dt>
-<dd>{statuses}</dd>
-</dl>
-<p class="files">Files: <a href="{files["png"]}">PNG</a> · <a href="{files["svg"]}">SVG</a> · \
-<a href="{files["csv"]}">CSV (the numbers plotted)</a> · \
-<a href="{html.escape(page.stem)}.html">notebook: {html.escape(page.title)}</a></p>
-</figcaption>
-</figure>"""
+def _figure(cat: Any, entry: dict[str, Any]) -> dict[str, Any]:
+    """Return what the gallery shows of one chart: its sidecar, files and sources."""
+    files = {fmt: f"{entry['dir']}/{name}" for fmt, name in entry["files"].items()}
+    return {**entry, "files": files, "sources": _source_items(cat, entry["sources"])}
 
 
-GALLERY_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: "DejaVu Sans", Verdana, sans-serif; color: #222; margin: 0 auto;
-  max-width: 60rem; padding: 1rem 1.5rem 3rem; line-height: 1.45; }}
-h1 {{ font-size: 1.6rem; }}
-h2 {{ font-size: 1.3rem; border-top: 1px solid #6e6e6e; padding-top: 1rem; margin-top: 2rem; }}
-h3 {{ font-size: 1.1rem; margin: 0.6rem 0 0.3rem; }}
-figure {{ margin: 1.5rem 0 2.5rem; }}
-img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}
-.source {{ color: #555; font-size: 0.9rem; }}
-dt {{ font-weight: bold; }}
-dd ul {{ padding-left: 1.2rem; margin: 0.2rem 0; }}
-a {{ color: #0072b2; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-<p>{total} charts. Each is drawn by the project's library from sourced figures in
-<code>data/</code>; its source line names the source documents and the status of the figures
-(published, reported, derived, inferred, approximate). Inferred and approximate figures are hatched
-or dashed. The PNG and SVG files carry the chart's title and description; the CSV file holds the
-numbers it plots.</p>
-<nav aria-label="Notebooks">
-<h2>Notebooks</h2>
-<ul>
-{nav}
-</ul>
-</nav>
-{body}
-</main>
-</body>
-</html>
-"""
+def _template(name: str) -> Any:
+    """Return a template of ``templates/``; ``h`` escapes text as ``html.escape`` does."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,  # every value goes through ``h``, the escaping the page always had
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["h"] = lambda value: html.escape(str(value))
+    return environment.get_template(name)
 
 
 def sync(staged: Path, out: Path) -> list[Path]:

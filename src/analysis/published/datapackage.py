@@ -24,6 +24,7 @@ from analysis.errors import InputError
 from analysis.published import catalog as catalog_module
 from analysis.published import checks, sources
 from analysis.published.catalog import FILE, ROW, STATUSES, Catalog, TableSchema
+from analysis.records import contract
 
 DESCRIPTOR = "datapackage.json"
 README = "README.md"
@@ -331,6 +332,8 @@ def readme_sections(catalog: Catalog) -> dict[str, str]:
     sections = {"sources": sources_table(), "rule kinds": rule_kinds_table()}
     for name in sorted(catalog.schemas):
         sections[f"table {name}"] = column_table(catalog.schemas[name])
+    for name, table in contract.contract_tables().items():
+        sections[f"client records {name}"] = table
     return sections
 
 

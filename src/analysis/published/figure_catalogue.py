@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.paths import REPO_ROOT
+from analysis import paths
 from analysis.published.catalog import FILE, Catalog
 
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOK_DIR = paths.NOTEBOOK_DIR
 PACKAGE = "analysis"
 COLUMNS = (
     "figure_id",
@@ -50,7 +50,7 @@ _IMPORT_LINE = re.compile(r"^\s*(?:from\s+(analysis(?:\.\w+)*)\s+import\s+(.+)|i
 
 def notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
     """Return the numbered notebooks in reading order."""
-    return sorted(Path(notebook_dir).glob("[0-9][0-9]-*.ipynb"))
+    return paths.numbered_notebooks(notebook_dir)
 
 
 def code_of(notebook: Path) -> str:

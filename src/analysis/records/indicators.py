@@ -37,7 +37,11 @@ ACF_REGIONS = tuple(str(r) for r in range(1, 11))
 REGION_LABELS = (*ACF_REGIONS, UNKNOWN)
 
 
-def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+def prepare(
+    entries: pd.DataFrame,
+    periods: pd.DataFrame | None = None,
+    person_codes: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Return what counting needs from normalized entries, one row per entry, oldest first.
 
     Columns: row (the entry's position in ``entries``), person (an int code of (grantee,
@@ -45,7 +49,8 @@ def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.Da
     case-insensitively), intake_date, fiscal_year, quarter, cohort
     (categorical text; ``none`` outside every cohort or when ``periods`` is None), family (the
     five family counts summed), trafficking_type, eligibility_status, acf_region (categorical
-    text ``1``-``10`` or ``unknown``).
+    text ``1``-``10`` or ``unknown``). ``person_codes`` are the entries' codes when already
+    computed (``records.read_coded_entries``); else they are computed here.
     """
     years = fiscal.fiscal_year(entries["intake_date"]).astype("int64")
     region = entries["acf_region"].astype("Int64")
@@ -53,7 +58,7 @@ def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.Da
     prepared = pd.DataFrame(
         {
             "row": np.arange(len(entries), dtype="int64"),
-            "person": _persons(entries),
+            "person": _persons(entries) if person_codes is None else person_codes,
             "grantee": _grantees(entries["grantee"]),
             "intake_date": entries["intake_date"].to_numpy(),
             "fiscal_year": years.to_numpy(),
@@ -77,8 +82,7 @@ def prepare(entries: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.Da
 def _persons(entries: pd.DataFrame) -> np.ndarray:
     """Return an int code per row for the person (not dense), as ``records.person_key`` says.
 
-    A person is (grantee, client_id), trimmed and case-insensitive (``records.person_codes``,
-    which reuses the codes computed when the entries were read).
+    A person is (grantee, client_id), trimmed and case-insensitive (``records.person_codes``).
     """
     return records.person_codes(entries)[0]
 

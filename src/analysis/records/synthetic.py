@@ -34,7 +34,7 @@ from analysis.errors import InputError, os_problem
 from analysis.published import catalog as catalog_module
 from analysis.published import fiscal, timeline
 from analysis.published.catalog import Catalog
-from analysis.records.records import (
+from analysis.records.contract import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
     ENTRY_COLUMNS,
