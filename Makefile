@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make report   environment, data validation, every notebook executed fresh, reports/ rendered
+#   make check    the quick lane: lint and the tests not marked slow (under a minute)
 #   make test     lint, unit tests, data checks, the data package validated by frictionless
 #                 (offline), chart regression, nbval on every notebook,
 #                 JupyterLab and the rendered report in a real browser (Debian's Chromium)
@@ -13,7 +14,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env validate package package-check report test lint refresh chart-baselines browser clean records-report
+.PHONY: all env check validate package package-check report test lint refresh chart-baselines browser clean records-report
 
 all: report
 
@@ -52,6 +53,11 @@ browser:
 
 test: lint validate package-check browser
 	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
+
+# The quick lane for a developer's loop: lint, then every test not marked slow (no notebook run,
+# no report built, no install); under a minute on two cores. `make test` still runs everything.
+check: lint
+	MPLBACKEND=Agg $(PY) -m pytest -q -m quick tests
 
 # Re-execute every notebook in place to store new outputs after an intended change,
 # and record the charts' new SVG hashes.

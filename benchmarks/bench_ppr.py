@@ -160,7 +160,7 @@ AUDIT_CASES = (("sparse", 0.01, 11), ("sparse", 0.05, 11), ("sparse", 0.05, 5), 
 
 def disclosure_threshold() -> int:
     """Return the default threshold."""
-    from analysis import disclosure
+    from analysis.records import disclosure
 
     return disclosure.DEFAULT_THRESHOLD
 
@@ -180,7 +180,7 @@ def synthesize(work: Path, scale: float, seed: int) -> Path:
 
 def audit_figures(folder: Path, threshold: int) -> dict:
     """Return hidden cells and times of the greedy step, the audit-and-add step, the audit."""
-    from analysis import disclosure, ppr, records
+    from analysis.records import disclosure, ppr, records
 
     entries = records.read_entries(folder / "entries.csv")
     closures = records.read_closures(folder / "closures.csv", entries)

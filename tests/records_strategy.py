@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import strategies as st
 
-from analysis import records
+from analysis.records import records
 
 START = pd.Timestamp("2011-10-01")
 TYPES = ["sex", "labor", "both", ""]

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import audit, cli, disclosure, ppr, records, relations
+from analysis import cli
+from analysis.records import audit, disclosure, ppr, protection, records, relations
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries
 
@@ -35,6 +36,7 @@ def assert_marks_are_true(tables, shown, threshold):
                     assert not 1 <= value < threshold, (name, row, column)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record_sets(max_people=6, max_entries=18), st.sampled_from([5, 11]))
 def test_suppression_passes_its_own_audit_on_sparse_inputs(drawn, threshold):
@@ -48,7 +50,7 @@ def test_suppression_passes_its_own_audit_on_sparse_inputs(drawn, threshold):
     # The audit is sound: a finding's interval may be only the range its solutions have
     # shown so far (enough to prove protection), so each lies within the exact feasible
     # interval, and the true value of every hidden cell lies in that exact interval.
-    fixed, box = audit.bounds(ppr.shown_cells(shown), threshold)
+    fixed, box = audit.bounds(protection.shown_cells(shown), threshold)
     system = audit._System(fixed, box, ppr.relations_of(shown, PERIODS))
     for finding in result.findings:
         name, row, column = finding.cell
@@ -118,6 +120,7 @@ def test_the_audit_catches_the_equalities_only_suppression():
     assert_marks_are_true(tables, strong, 11)
 
 
+@pytest.mark.slow
 def test_weakened_suppression_fails_on_sparse_inputs(tmp_path):
     # Small grantees, a threshold of 5: the greedy step alone leaves cells the LP narrows.
     for seed in range(4):
@@ -228,6 +231,7 @@ def test_tiny_thresholds(threshold):
     assert ppr.audit_summary(shown, threshold, PERIODS)[1].protected
 
 
+@pytest.mark.slow
 def test_audit_command_on_a_ppr_run(tmp_path, capsys):
     fixtures = Path(__file__).parent / "fixtures" / "ppr"
     out = tmp_path / "out"

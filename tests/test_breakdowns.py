@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, disclosure, indicators, ppr, records
+from analysis import cli
+from analysis.records import disclosure, indicators, ppr, records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "breakdowns" / "entries.csv"
 THRESHOLD = 3

@@ -28,8 +28,10 @@ import nbformat
 import psutil
 import pytest
 
-from analysis import report
 from analysis.paths import REPO_ROOT
+from analysis.present import report
+
+pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -227,20 +229,9 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def built_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of every notebook, built into a temporary directory."""
-    out = tmp_path_factory.mktemp("reports")
-    env = {k: v for k, v in os.environ.items() if k != "ANALYSIS_CHART_DIR"}
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--out", str(out)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=NOTEBOOK_RUN_S * 2,
-    )
-    assert result.returncode == 0, f"python -m analysis report failed:\n{result.stderr}"
-    return out
+def built_report(report_build: dict) -> Path:
+    """The report of every notebook (the build the test session shares)."""
+    return report_build["out"]
 
 
 # Run in the page: the open notebook's code cells, kernel state and outputs, from its model.

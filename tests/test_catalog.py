@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import catalog as catalog_module
-from analysis.catalog import STATUSES
 from analysis.errors import DataError
+from analysis.published import catalog as catalog_module
+from analysis.published.catalog import STATUSES
 from tests.conftest import set_figure
 
 
@@ -127,7 +127,7 @@ def test_every_source_has_an_address_or_says_why_not(catalog):
 
 
 def test_seed_page_is_kept_with_its_hash(catalog):
-    from analysis import sources
+    from analysis.published import sources
 
     s01 = catalog.source("S01")
     assert s01["raw_path"] and s01["raw_sha256"] == sources.sha256_of(

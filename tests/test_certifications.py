@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import catalog as catalog_module
-from analysis import certifications, checks
+from analysis.published import catalog as catalog_module
+from analysis.published import certifications, checks
 from tests.conftest import set_figure
 
 LETTERS_CSV = "published/certification_letters.csv"

@@ -8,6 +8,7 @@ record new or intended changes with ``make chart-baselines``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -24,8 +25,8 @@ import pytest
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis import catalog as catalog_module
-from analysis import charts
+from analysis.present import charts
+from analysis.published import catalog as catalog_module
 
 BASELINES = Path(__file__).with_name("chart_baselines.json")
 RECORD = os.environ.get("RECORD_CHART_BASELINES") == "1"
@@ -113,7 +114,7 @@ def sample(catalog) -> charts.Chart:
 
 def test_plotting_functions_are_found() -> None:
     assert NAMES, "no function in analysis returns charts.Chart from a catalogue"
-    assert "analysis.clients.composition_chart" in NAMES
+    assert "analysis.published.clients.composition_chart" in NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -169,7 +170,7 @@ def test_chart_has_words_and_provenance(catalog, drawn, name: str) -> None:
 def test_chart_marks_figures_not_stated_by_a_source(drawn, name: str) -> None:
     chart = drawn[name]
     if not set(chart.statuses) & set(charts.MARKED_STATUSES):
-        return
+        pytest.skip(f"{name} has no inferred or approximate figure to mark")
     artists = [a for ax in chart.figure.axes for a in ax.get_children()]
     hatched = any(isinstance(a, Patch) and a.get_hatch() for a in artists)
     dashed = any(isinstance(a, Line2D) and a.get_linestyle() in ("--", ":", "-.") for a in artists)
@@ -201,13 +202,15 @@ def test_rendering_does_not_depend_on_what_was_rendered_before(catalog, name: st
 
 RENDER_IN_FRESH_PROCESS = """
 import hashlib, sys
-from analysis import catalog, charts
+from analysis.present import charts
+from analysis.published import catalog
 chart = charts.plotting_functions()[sys.argv[1]](catalog.load())
 for fmt in ("png", "svg"):
     print(hashlib.sha256(charts.render(chart, fmt)).hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_exports_are_byte_identical_across_processes(drawn) -> None:
     name = NAMES[0]
     here = [hashlib.sha256(charts.render(drawn[name], f)).hexdigest() for f in ("png", "svg")]
@@ -230,8 +233,11 @@ def test_save_writes_files_only_when_content_differs(sample, tmp_path: Path) -> 
         os.utime(path, ns=(1, 1))
     charts.save(sample, tmp_path)
     assert all(p.stat().st_mtime_ns == 1 for p in paths.values()), "unchanged files rewritten"
-    assert stamps
+    assert all(stamp != 1 for stamp in stamps.values()), "the check above could not tell"
     assert pd.read_csv(paths["csv"]).equals(sample.data)
+    charts.save(dataclasses.replace(sample, data=sample.data.head(1)), tmp_path)
+    assert paths["csv"].stat().st_mtime_ns != 1, "changed numbers not written"
+    assert paths["png"].stat().st_mtime_ns == paths["svg"].stat().st_mtime_ns == 1
 
 
 def test_render_does_not_depend_on_the_caller_style(sample) -> None:
@@ -315,7 +321,7 @@ def test_show_exports_nothing_by_default(sample, tmp_path, monkeypatch) -> None:
 
 
 def test_plotting_functions_need_a_chart_and_only_a_catalogue() -> None:
-    from analysis.catalog import Catalog
+    from analysis.published.catalog import Catalog
 
     def only_catalog(catalog: Catalog) -> charts.Chart: ...
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import catalog, checks
+from analysis.published import catalog, checks
 
 FIGURES = """figure_id,description,value,unit,period,basis,source_id,quote,status,formula,notes
 total,all,100,people,,,S01,q,published,,

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis import clients
+from analysis.published import clients
 from tests.conftest import set_figure
 
 
@@ -18,7 +18,7 @@ def test_client_table_totals_parts_and_shares(catalog):
 
 
 def test_reconciliation_reports_a_broken_total(data_copy):
-    from analysis import catalog as catalog_module
+    from analysis.published import catalog as catalog_module
 
     set_figure(data_copy, "s01_family_members", "2500")
     result = clients.reconciliation(catalog_module.load(data_copy))

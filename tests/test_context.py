@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import (
+from analysis.published import (
     budget,
     checks,
     collection,
@@ -15,7 +15,7 @@ from analysis import (
     scale,
     training,
 )
-from analysis import catalog as catalog_module
+from analysis.published import catalog as catalog_module
 from tests.conftest import set_figure
 
 

@@ -6,7 +6,7 @@ import re
 import frictionless
 import pytest
 
-from analysis import checks, datapackage
+from analysis.published import checks, datapackage
 from tests.conftest import DATA, set_figure
 
 
@@ -109,6 +109,6 @@ def test_update_readme_refuses_a_missing_marker(catalog):
 
 
 def test_every_source_field_is_documented_once():
-    from analysis import sources
+    from analysis.published import sources
 
     assert tuple(sources.FIELD_DOCS) == sources.FIELDS

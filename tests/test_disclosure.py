@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import disclosure
+from analysis.records import disclosure
 
 COUNTS = ["entries", "victims", "family_members", "clients"]
 

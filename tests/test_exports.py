@@ -25,8 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import cli, ppr, records
+from analysis import cli
 from analysis.errors import InputError
+from analysis.records import ppr, records
 
 TODAY = date(2026, 11, 24)
 HEADER = "grantee,client_id,intake_date,intake_type,family_parents,trafficking_type"

@@ -5,8 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import catalog as catalog_module
-from analysis import certifications, comparator, figure_catalogue
+from analysis.published import catalog as catalog_module
+from analysis.published import certifications, comparator, figure_catalogue
 
 ROOT = Path(__file__).parents[1]
 
@@ -63,15 +63,17 @@ def test_an_id_inside_a_longer_word_does_not_count(catalog, tmp_path):
 
 
 def test_ids_in_imported_modules_count_transitively(catalog, tmp_path):
-    write_notebook(tmp_path, "01-clients", ["from analysis import clients"])
+    write_notebook(tmp_path, "01-clients", ["from analysis.published import clients"])
     table = figure_catalogue.catalogue(catalog, tmp_path).set_index("figure_id")
     assert table.loc["s01_clients", "notebooks"] == "01-clients"
-    assert "analysis.catalog" in figure_catalogue.modules_used("from analysis import clients")
+    assert "analysis.published.catalog" in figure_catalogue.modules_used(
+        "from analysis.published import clients"
+    )
 
 
 def test_declared_figure_files_count(catalog, tmp_path):
-    write_notebook(tmp_path, "03-letters", ["import analysis.certifications as c"])
-    write_notebook(tmp_path, "04-doj", ["from analysis.comparator import snapshots"])
+    write_notebook(tmp_path, "03-letters", ["import analysis.published.certifications as c"])
+    write_notebook(tmp_path, "04-doj", ["from analysis.published.comparator import snapshots"])
     table = figure_catalogue.catalogue(catalog, tmp_path)
     for name, module in (("03-letters", certifications), ("04-doj", comparator)):
         files = module.FIGURE_FILES
@@ -92,10 +94,19 @@ def test_notebooks_are_listed_in_reading_order(catalog, tmp_path):
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("from analysis import budget, hotline as h", {"analysis.budget", "analysis.hotline"}),
-        ("import analysis.scale\nimport pandas", {"analysis.scale"}),
-        ("%matplotlib inline\nfrom analysis import training", {"analysis.training"}),
-        ("from analysis.certifications import letters", {"analysis.certifications"}),
+        (
+            "from analysis.published import budget, hotline as h",
+            {"analysis.published.budget", "analysis.published.hotline"},
+        ),
+        ("import analysis.published.scale\nimport pandas", {"analysis.published.scale"}),
+        (
+            "%matplotlib inline\nfrom analysis.published import training",
+            {"analysis.published.training"},
+        ),
+        (
+            "from analysis.published.certifications import letters",
+            {"analysis.published.certifications"},
+        ),
         ("import pandas as pd", set()),
     ],
 )

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import fiscal
+from analysis.published import fiscal
 
 # Dates whose fiscal year has valid bounds (FY2 to FY9999).
 DATES = st.dates(min_value=dt.date(1, 10, 1), max_value=dt.date(9999, 9, 30))

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis import formula
+from analysis.published import formula
 
 
 def test_names_in_order_of_appearance():

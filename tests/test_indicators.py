@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import indicators, records
+from analysis.records import indicators, records
 
 PERIODS = pd.DataFrame(
     {"cohort": [1, 2], "first_fiscal_year": [2012, 2016], "last_fiscal_year": [2015, 2018]}

@@ -21,6 +21,8 @@ import pytest
 
 from analysis.paths import REPO_ROOT
 
+pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
+
 PROJECT_FILES = ("pyproject.toml", "README.md")
 PROJECT_DIRS = ("src", "data")
 

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from tests.conftest import set_figure
 from tests.test_charts import _png_text
+
+pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOK_01 = ROOT / "notebooks" / "01-tvap-cohort-figures.ipynb"

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cli, disclosure, ppr, records, timeline
+from analysis import cli
+from analysis.published import timeline
+from analysis.records import disclosure, ppr, records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 EXPECTED = FIXTURES / "expected"

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from analysis import catalog as catalog_module
-from analysis import figure_catalogue, prose
+from analysis.published import catalog as catalog_module
+from analysis.published import figure_catalogue, prose
 from tests.conftest import set_figure
 
 NARRATED = ("01", "02", "03", "04", "06")

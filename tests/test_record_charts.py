@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import charts, ppr, record_charts, records, synthetic
-from analysis.catalog import Catalog
+from analysis.present import charts, record_charts
+from analysis.published.catalog import Catalog
+from analysis.records import ppr, records, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,12 @@ def small_tables(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> 
     return ppr.count(entries, records.read_closures(paths["closures.csv"], entries))
 
 
+@pytest.fixture(scope="module")
+def protected(small_tables: dict) -> dict[bool, dict]:
+    """The small tables as ``ppr`` shows them, suppressed (True) and not (False)."""
+    return {suppress: ppr.protect(small_tables, suppress=suppress) for suppress in (True, False)}
+
+
 def drawn_texts(chart: charts.Chart) -> list[str]:
     """Return the value labels written on the plot (not tick labels)."""
     charts.render(chart, "png")
@@ -46,8 +53,8 @@ CHARTS = [record_charts.entries_by_quarter, record_charts.clients_by_fiscal_year
 
 
 @pytest.mark.parametrize("make", CHARTS)
-def test_hidden_counts_are_never_drawn(small_tables: dict, make) -> None:
-    chart = make(small_tables, synthetic=True)
+def test_hidden_counts_are_never_drawn(protected: dict, make) -> None:
+    chart = make(protected[True], synthetic=True)
     shown = chart.data
     assert shown.isin(["<11"]).any().any(), "the fixture should have small counts"
     labels = drawn_texts(chart)
@@ -58,20 +65,24 @@ def test_hidden_counts_are_never_drawn(small_tables: dict, make) -> None:
 
 
 @pytest.mark.parametrize("make", CHARTS)
-def test_labels_say_synthetic_and_not_for_publication(small_tables: dict, make) -> None:
-    chart = make(small_tables, synthetic=True, suppress=False)
+def test_labels_say_synthetic_and_not_for_publication(protected: dict, make) -> None:
+    chart = make(protected[False], synthetic=True, suppress=False)
     for text in (chart.title, chart.description, chart.source_line):
         assert "SYNTHETIC" in text
     assert "NOT FOR PUBLICATION" in chart.title
     assert not chart.data.isin(["<11"]).any().any()
-    real = make(small_tables, synthetic=False)
+    real = make(protected[True], synthetic=False)
     assert "SYNTHETIC" not in real.title + real.description + real.source_line
     assert "NOT FOR PUBLICATION" not in real.title
 
 
-def test_chart_files_are_reproducible(small_tables: dict, tmp_path: Path) -> None:
-    first = charts.render(record_charts.clients_by_fiscal_year(small_tables, synthetic=True), "svg")
-    again = charts.render(record_charts.clients_by_fiscal_year(small_tables, synthetic=True), "svg")
+def test_chart_files_are_reproducible(protected: dict, tmp_path: Path) -> None:
+    first = charts.render(
+        record_charts.clients_by_fiscal_year(protected[True], synthetic=True), "svg"
+    )
+    again = charts.render(
+        record_charts.clients_by_fiscal_year(protected[True], synthetic=True), "svg"
+    )
     assert first == again
 
 
@@ -94,20 +105,18 @@ def leading_numbers(labels: list[str]) -> set[str]:
 
 
 @pytest.mark.parametrize("make", ALL_CHARTS)
-def test_any_mark_of_the_table_is_what_the_chart_writes(small_tables: dict, make, monkeypatch):
+def test_any_mark_of_the_table_is_what_the_chart_writes(protected: dict, make):
     """A chart writes the table's own text for a hidden cell, whatever it is; never '<11'."""
-    real = ppr.protect
 
-    def other_marks(tables, **kwargs):
-        shown = real(tables, **kwargs)
+    def other_marks(shown):
+        shown = {name: table.copy() for name, table in shown.items()}
         for table in shown.values():
             for column in table.columns:
                 values = table[column].astype(str)
                 table[column] = values.replace({"<11": "hidden*", "suppressed": "n/a*"})
         return shown
 
-    monkeypatch.setattr(ppr, "protect", other_marks)
-    chart = make(small_tables, synthetic=True)
+    chart = make(other_marks(protected[True]), synthetic=True)
     labels = drawn_texts(chart)
     assert not any("<11" in label for label in labels)
     text = " ".join(labels)
@@ -124,8 +133,8 @@ def allowed_numbers(data: pd.DataFrame) -> set[str]:
 
 @pytest.mark.parametrize("make", NEW_CHARTS)
 @pytest.mark.parametrize("suppress", [True, False])
-def test_breakdown_charts_draw_only_shown_counts(small_tables: dict, make, suppress):
-    chart = make(small_tables, synthetic=True, suppress=suppress)
+def test_breakdown_charts_draw_only_shown_counts(protected: dict, make, suppress):
+    chart = make(protected[suppress], synthetic=True, suppress=suppress)
     drawn = leading_numbers(drawn_texts(chart))
     assert drawn <= allowed_numbers(chart.data)
     if not suppress:
@@ -134,14 +143,14 @@ def test_breakdown_charts_draw_only_shown_counts(small_tables: dict, make, suppr
 
 
 @pytest.mark.parametrize("make", NEW_CHARTS)
-def test_breakdown_charts_are_labelled_and_reproducible(small_tables: dict, make):
-    internal = make(small_tables, synthetic=False, suppress=False)
+def test_breakdown_charts_are_labelled_and_reproducible(protected: dict, make):
+    internal = make(protected[False], synthetic=False, suppress=False)
     assert internal.title.startswith("NOT FOR PUBLICATION")
     assert (internal.data["notice"] == ppr.UNSUPPRESSED_NOTICE).all()
-    shared = make(small_tables, synthetic=False)
+    shared = make(protected[True], synthetic=False)
     assert "NOT FOR PUBLICATION" not in shared.title and "notice" not in shared.data
-    assert charts.render(make(small_tables, synthetic=True), "svg") == charts.render(
-        make(small_tables, synthetic=True), "svg"
+    assert charts.render(make(protected[True], synthetic=True), "svg") == charts.render(
+        make(protected[True], synthetic=True), "svg"
     )
 
 
@@ -154,6 +163,6 @@ def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
     path = tmp_path / "entries.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     tables = ppr.count(records.read_entries(path))
-    chart = record_charts.who_the_clients_are(tables, synthetic=False)
+    chart = record_charts.who_the_clients_are(ppr.protect(tables), synthetic=False)
     groups = chart.data["group"].tolist()
     assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import records
 from analysis.errors import InputError
+from analysis.records import records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 TODAY = date(2026, 11, 24)
@@ -197,16 +197,16 @@ def test_person_key_folds_case_for_every_alphabet():
     assert keys[2] == "usccb\x1fx"
 
 
-def test_is_synthetic_needs_the_label_on_every_row(tmp_path):
-    assert not records.is_synthetic(entries())
+def test_is_all_synthetic_needs_the_label_on_every_row(tmp_path):
+    assert not records.is_all_synthetic(entries())
     path = tmp_path / "entries.csv"
     row = f"G,1,2016-01-05,new{',' * 14}"
     path.write_text(
         f"{HEADER},Data_Origin\n{row},synthetic\n{row.replace(',1,', ',2,')},Synthetic\n"
     )
-    assert records.is_synthetic(records.read_entries(path, today=TODAY))
+    assert records.is_all_synthetic(records.read_entries(path, today=TODAY))
     path.write_text(f"{HEADER},data_origin\n{row},synthetic\n{row.replace(',1,', ',2,')},\n")
-    assert not records.is_synthetic(records.read_entries(path, today=TODAY))
+    assert not records.is_all_synthetic(records.read_entries(path, today=TODAY))
 
 
 # --- bad input: every kind in the contract, every violation listed ------------------------------

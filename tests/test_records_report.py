@@ -14,7 +14,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis import cli, disclosure, ppr, records_report
+from analysis import cli
+from analysis.present import records_report
+from analysis.records import disclosure, ppr
+
+pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
 
 PPR_FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 FISCAL_YEARS = "clients_by_fiscal_year.csv"

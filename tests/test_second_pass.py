@@ -2,10 +2,10 @@
 
 import pytest
 
-from analysis import catalog as catalog_module
-from analysis import (
+from analysis.present import charts
+from analysis.published import catalog as catalog_module
+from analysis.published import (
     certifications,
-    charts,
     checks,
     collection,
     comparator,

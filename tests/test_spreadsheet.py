@@ -15,7 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import charts, spreadsheet, synthetic
+from analysis import spreadsheet
+from analysis.present import charts
+from analysis.records import synthetic
 
 
 @pytest.mark.parametrize(

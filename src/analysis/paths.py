@@ -17,6 +17,8 @@ from analysis.errors import DataError
 
 ENV_VAR = "ANALYSIS_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 RESOURCES = Path(__file__).resolve().parent / "resources"
 REINSTALL = (
     "the package is incomplete; reinstall it from a checkout of the project "
@@ -60,3 +62,8 @@ def notebook(name: str) -> Path:
         if path.is_file():
             return path
     raise DataError(f"{candidates[-1]}: notebook not found; {REINSTALL}")
+
+
+def numbered_notebooks(directory: str | os.PathLike[str]) -> list[Path]:
+    """Return the numbered notebooks ``NN-*.ipynb`` of ``directory``, in reading order."""
+    return sorted(Path(directory).glob(NOTEBOOK_GLOB))

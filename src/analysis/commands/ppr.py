@@ -1,0 +1,180 @@
+"""The ``ppr`` command: its options, and reading, counting, protecting and writing in turn."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.records import disclosure, ppr, records
+
+DESCRIPTION = """\
+Count client records into the TVAP performance-report tables, with small counts hidden.
+
+Input: an entries file (one row per program entry: a new client or a reopened case) and,
+optionally, a closures file (one row per case closure), as CSV (UTF-8), Parquet or XLSX with
+the columns and code lists of the project's client-record contract (see data/README.md,
+"Client records", and notebooks/05-client-records.ipynb). Any problem in the input (of both
+files) is listed with file, sheet, spreadsheet row (header = row 1, blank lines counted as
+rows), column and value; nothing is written and the exit status is 2. --out is checked first.
+
+Inputs accepted: CSV in UTF-8 with or without BOM, with LF, CRLF or CR-only line ends, blank
+lines, empty trailing columns and cells of any length (separated by commas: a file separated by
+semicolons or tabs is named as such). XLSX: the sheet whose row 1 holds the contract's required
+columns (the first such sheet; --sheet NAME to choose); the sheet read is named. An Excel error
+cell (#N/A, #REF!, ...) or a formula without a saved value is an error, never a blank.
+Parquet: any column types; dates, timestamps and text.
+
+Dates: YYYY-MM-DD, optionally with a time of day and a zone (2016-01-05T09:30:00-05:00, ...Z);
+the calendar date is the date as written, in the zone it was written in (not converted to UTC).
+A time-zone-aware Parquet timestamp gives its date in its own zone. Other text dates
+(10/01/2015) are errors unless --date-format names their pattern; nothing is guessed. A date
+before 2000-10-01 is an error (the Trafficking Victims Protection Act was signed into law in
+October 2000, source S21; 0001-01-01 or 1900-01-01 are placeholders), as is a date after today.
+Family counts: whole numbers from 0 to 50 per cell (more is not a plausible family, and so
+no total can overflow). A grantee may not be named "Total" (the tables' Total row label).
+Text is compared trimmed, ignoring case, in Unicode normal form C.
+Every CSV written is safe to open in a spreadsheet: a text cell starting with =, +, -, @, tab
+or CR gets a leading ' (OWASP "CSV Injection"); control characters are dropped; numbers stay.
+
+Counting: periods are federal fiscal years (1 October - 30 September, named by the year they
+end) and fiscal quarters (Q1 = October-December) of intake_date. entries = entry rows;
+victims = distinct persons (grantee, client_id); family_members = the family counts on each
+person's latest entry in the period; clients = victims + family_members. The Total row counts
+each person once over the whole input, so it can be less than the sum of the rows.
+A person's trafficking type, ACF region and eligibility status are those of their latest entry.
+
+Output files in DIR:
+  clients_by_fiscal_year.csv       entries, victims, family members, clients per fiscal year
+  clients_by_quarter.csv           the same per fiscal year and quarter (1-4)
+  clients_by_grantee.csv           victims, family members, clients per grantee
+  clients_by_cohort.csv            the same per TVAP cohort of the intake's fiscal year
+  victims_by_trafficking_type.csv  victims by sex / labor / both / unknown
+  victims_by_acf_region.csv        victims by ACF region 1-10 / unknown, with percent
+  victims_by_eligibility_status.csv victims by eligibility status, with percent
+  closure_outcomes.csv             (with --closures) yes / no / unknown answers to the three
+                                   closure questions, counting every case closure
+  victims_by_gender_identity.csv   victims by gender identity (free text trimmed, case-folded;
+                                   identities of fewer than threshold persons merged into
+                                   "another identity", always), with percent
+  victims_by_age_band.csv          victims by age at intake: under 18, 18-24, 25-34, 35-44,
+                                   45-54, 55 and over, unknown, with percent
+  victims_by_country_of_origin.csv victims by country of origin: at most the 10 largest, each of
+                                   at least threshold persons, then "all other countries"
+  victims_by_referral_source.csv   victims by referral source, by the same rule
+  matched_within_48h_by_quarter.csv entries per fiscal quarter by their answer (yes / no /
+                                   unknown) to "matched to a service provider within 48 hours
+                                   of referral?", with percent_yes = yes / entries
+  days_referral_to_intake.csv      median and quartiles of days from referral to intake, per
+                                   fiscal year with at least threshold persons, and overall
+  summary.json                     totals, input files' row counts and SHA-256 checksums,
+                                   threshold, whether suppressed, whether synthetic, cohort
+                                   periods, and the disclosure audit (marks, relations, result)
+
+Suppression (on by default): any count from 1 to threshold-1 (1 to 10) is shown as "<11";
+zero is shown. Further counts are hidden, shown as "suppressed" (always 11 or more), until
+an audit by linear programming over every relation the tables imply (totals, quarters and
+years, cohorts, victims <= entries, clients = victims + family members, the same total in
+several tables, percentages) finds that no hidden count can be narrowed beyond what the marks
+say; a percentage of a hidden count, or of a hidden total, is shown as "suppressed". Every
+table then has a last column "legend" saying what the marks mean, and summary.json records
+the audit. "python -m analysis audit DIR" audits an output directory again from its files.
+With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
+PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count.
+Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
+"""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``ppr`` to the command line."""
+    parser = commands.add_parser(
+        "ppr",
+        help="count client records into performance-report tables (small counts hidden)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output directory: new, empty, or a previous ppr output (which is replaced)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=parse_threshold,
+        default=disclosure.DEFAULT_THRESHOLD,
+        metavar="N",
+        help="hide counts from 1 to N-1 (default 11: counts 1-10 are shown as <11)",
+    )
+    parser.add_argument(
+        "--no-suppress",
+        dest="suppress",
+        action="store_false",
+        help="show every count (internal use only: outputs are marked not for publication)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(func=run)
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the input options every command reading client records takes."""
+    parser.add_argument("--entries", required=True, metavar="FILE", help="entries file")
+    parser.add_argument("--closures", metavar="FILE", help="closures file (optional)")
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="XLSX: the sheet to read (default: the first whose row 1 holds the required columns)",
+    )
+    parser.add_argument(
+        "--date-format",
+        type=parse_date_format,
+        metavar="PATTERN",
+        help=(
+            "also read text dates written this way, e.g. %%m/%%d/%%Y for 10/01/2015 "
+            "(strftime codes; needs %%d, %%m or %%b, and %%Y; YYYY-MM-DD is always read)"
+        ),
+    )
+
+
+def parse_threshold(text: str) -> int:
+    """Parse ``--threshold``: a whole number of at least 1."""
+    try:
+        return disclosure.check_threshold(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least 1, not {text!r}"
+        ) from None
+
+
+def parse_date_format(text: str) -> str:
+    """Parse ``--date-format``: a strftime pattern of a day, a month and a four-digit year."""
+    try:
+        return records.check_date_format(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
+    progress = ppr.Progress(quiet=args.quiet)
+    out = Path(args.out)
+    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
+    ppr.check_out(out, inputs)
+    periods = ppr.cohort_periods()  # the package's data, loaded before reading a large input
+    entries, closures, persons = ppr.read_inputs(args, progress)
+    progress("counting")
+    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
+    synthetic = records.is_synthetic(entries, closures)
+    progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
+    shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
+    notices = ppr.notices_for(
+        synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
+    )
+    summary = ppr.summarize(
+        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
+    )
+    progress(f"writing {len(shown) + 1} files to {out}")
+    ppr.write(out, shown, summary, notices)
+    if notices:
+        progress("; ".join(notices))
+    return 0

@@ -1,0 +1,308 @@
+"""The ``records-report`` command: the narrated client-records notebook, run on your own export.
+
+Reads and checks the entries (and closures) exactly as ``ppr`` does, then executes notebook 05
+(``notebooks/05-client-records.ipynb``, shipped with the package) with the files as parameters
+and renders into ``--out`` an offline, shareable folder::
+
+    index.html        the narrated notebook, executed on the records, charts with alt text
+    charts/<slug>.png, .svg, .csv, .json   each chart, the numbers it plots, its words
+    tables/*.csv, tables/summary.json      the ``ppr`` tables, exactly as ``ppr`` writes them
+    summary.json      input file names, row counts, SHA-256, threshold, suppression state
+
+Parameters reach the notebook as papermill does it (a code cell injected after the cell tagged
+``parameters``), executed with nbclient, which the report already uses, so no other package is
+needed. The injected cell names the files by their full path; in the rendered page it is
+replaced by a note naming them only by file name. The folder is written into a temporary
+directory beside ``--out`` and renamed into place at the end: bad input or a failing notebook
+leaves no output, and the inputs are only read. With ``--no-suppress`` every page, chart and
+file says NOT FOR PUBLICATION in its title.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.commands.records_report import DEFAULT_TITLE
+from analysis.errors import DataError
+from analysis.present import charts, report
+from analysis.records import ppr, records
+
+PRODUCER = "python -m analysis records-report"
+FORMAT_VERSION = 1
+NOTEBOOK = "05-client-records.ipynb"
+PARAMETERS_TAG = "parameters"
+INJECTED_TAG = "injected-parameters"
+PAGE = "index.html"
+CHART_DIR = "charts"
+TABLE_DIR = "tables"
+SUMMARY = "summary.json"
+NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
+SYNTHETIC_LABEL = "SYNTHETIC records"
+OUTPUT_ENTRIES = frozenset({PAGE, CHART_DIR, TABLE_DIR, SUMMARY})
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the inputs as ``ppr`` does, execute notebook 05 on them, write the folder."""
+    progress = ppr.Progress(quiet=args.quiet)
+    out = Path(args.out)
+    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
+    check_out(out, inputs)
+    # What the command needs besides the input, loaded before reading a large file.
+    notebook_path = paths.notebook(NOTEBOOK)
+    check_renderer()
+    periods = ppr.cohort_periods()
+    entries, closures, persons = ppr.read_inputs(args, progress)
+    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
+    synthetic = records.is_synthetic(entries, closures)
+    shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
+    notices = ppr.notices_for(
+        synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
+    )
+    ppr_summary = ppr.summarize(
+        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
+    )
+    parameters = {
+        "entries_path": str(inputs[0].resolve()),
+        "closures_path": str(inputs[1].resolve()) if closures is not None else None,
+        "threshold": args.threshold,
+        "suppress": bool(args.suppress),
+        "sheet": args.sheet,
+        "date_format": args.date_format,
+    }
+    del entries, closures, persons, tables
+    progress(f"executing {NOTEBOOK} on the records")
+    staging = _staging(out)
+    try:
+        summary = _build(staging, notebook_path, parameters, shown, ppr_summary, notices, args)
+        os.chmod(staging, 0o777 & ~ppr._umask())
+        _replace(staging, out)
+    except report.ReportError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress(f"wrote {out / PAGE} and {len(summary['charts'])} charts")
+    if notices:
+        progress("; ".join(notices))
+    return 0
+
+
+def _build(
+    staging: Path,
+    notebook_path: Path,
+    parameters: dict[str, Any],
+    shown: dict,
+    ppr_summary: dict,
+    notices: list[str],
+    args: argparse.Namespace,
+) -> dict:
+    """Write the tables, the executed notebook's page and charts, and the summary."""
+    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
+    title = page_title(args.title, synthetic=ppr_summary["synthetic"], suppress=args.suppress)
+    ppr.write(staging / TABLE_DIR, shown, {"title": title, **ppr_summary}, notices)
+    executed = execute(notebook_path, parameters, staging / CHART_DIR)
+    describe_parameters(executed, inputs, args.threshold, args.suppress)
+    page = render(executed, title)
+    (staging / PAGE).write_text(page, encoding="utf-8")
+    summary = summarize(title, ppr_summary, staging)
+    text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    (staging / SUMMARY).write_text(text, encoding="utf-8")
+    return summary
+
+
+def check_renderer() -> None:
+    """Raise ``DataError`` saying what is missing if the HTML page cannot be rendered."""
+    import nbformat
+
+    try:
+        report.to_html(nbformat.v4.new_notebook(), "check")
+    except (ValueError, OSError, ImportError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"cannot render HTML: {first}; install nbconvert with its data files "
+            "(pip install nbconvert), or set $JUPYTER_PATH to the share/jupyter directory "
+            "that holds nbconvert/templates"
+        ) from None
+
+
+def page_title(text: str | None, *, synthetic: bool, suppress: bool) -> str:
+    """Return the report's title, starting with NOT FOR PUBLICATION and SYNTHETIC as apply."""
+    labels = ([NOT_FOR_PUBLICATION] if not suppress else []) + (
+        [SYNTHETIC_LABEL] if synthetic else []
+    )
+    title = " ".join((text or DEFAULT_TITLE).split()) or DEFAULT_TITLE
+    return " - ".join([*labels, title])
+
+
+def inject_parameters(notebook: Any, parameters: dict[str, Any]) -> int:
+    """Insert a code cell setting ``parameters`` after the cell tagged ``parameters``.
+
+    Returns the position of the injected cell. Raises ``ReportError`` when no cell is tagged.
+    """
+    import nbformat
+
+    tagged = [
+        n
+        for n, cell in enumerate(notebook.cells)
+        if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
+    ]
+    if not tagged:
+        raise report.ReportError(f"{NOTEBOOK}: no cell is tagged {PARAMETERS_TAG!r}")
+    source = "# Parameters given to records-report\n" + "".join(
+        f"{name} = {value!r}\n" for name, value in parameters.items()
+    )
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED_TAG]})
+    position = tagged[0] + 1
+    notebook.cells.insert(position, cell)
+    return position
+
+
+def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
+    """Return notebook ``path`` executed in a fresh kernel with ``parameters`` injected.
+
+    Charts the notebook shows are exported into ``chart_dir``; the kernel runs in an empty
+    temporary directory.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(path, as_version=4)
+    inject_parameters(notebook, parameters)
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    env = report.kernel_env(chart_dir, path.stem)
+    with tempfile.TemporaryDirectory(prefix="records-report-") as workdir:
+        client = NotebookClient(
+            notebook,
+            timeout=report.TIMEOUT_S,
+            kernel_name="python3",
+            resources={"metadata": {"path": workdir}},
+        )
+        try:
+            report._run_async(client.async_execute(env=env))
+        except CellExecutionError as exc:
+            text = report.ANSI_ESCAPE.sub("", str(exc)).strip()
+            summary = text.splitlines()[-1] if text else type(exc).__name__
+            raise report.ReportError(f"{path.name} failed on these records: {summary}") from None
+    return notebook
+
+
+def describe_parameters(notebook: Any, inputs: list[Path], threshold: int, suppress: bool) -> None:
+    """Replace the injected cell by a note naming the inputs by file name only."""
+    import nbformat
+
+    for n, cell in enumerate(notebook.cells):
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            names = ", ".join(f"`{html.escape(p.name)}`" for p in inputs)
+            state = (
+                f"counts from 1 to {threshold - 1} hidden (threshold {threshold})"
+                if suppress
+                else f"**{NOT_FOR_PUBLICATION}**: no count hidden"
+            )
+            text = f"**Records analysed:** {names}; {state}. Checksums are in `summary.json`."
+            notebook.cells[n] = nbformat.v4.new_markdown_cell(text)
+
+
+def render(notebook: Any, title: str) -> str:
+    """Return the executed notebook as offline HTML titled ``title`` (alt text checked)."""
+    problems = report.missing_alt(notebook, NOTEBOOK)
+    if problems:
+        raise report.ReportError("\n".join(problems))
+    report.strip_volatile(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            rest = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
+            cell.source = f"# {html.escape(title)}\n{rest}"
+            break
+    notebook.metadata["title"] = title
+    return report.to_html(notebook, title)
+
+
+def summarize(title: str, ppr_summary: dict, staging: Path) -> dict:
+    """Return ``summary.json``: the ``ppr`` summary with the report's title and files."""
+    chart_files = sorted(p.name for p in (staging / CHART_DIR).glob("*.json"))
+    slugs = [name.removesuffix(".json") for name in chart_files]
+    return {
+        "title": title,
+        **ppr_summary,
+        "produced_by": PRODUCER,
+        "format_version": FORMAT_VERSION,
+        "report": PAGE,
+        "charts": [
+            {fmt: f"{CHART_DIR}/{slug}.{fmt}" for fmt in (*charts.FORMATS, "json")}
+            for slug in slugs
+        ],
+        "tables": [f"{TABLE_DIR}/{name}" for name in ppr_summary["outputs"]],
+        "outputs": sorted(OUTPUT_ENTRIES),
+    }
+
+
+def check_out(out: Path, inputs: list[Path]) -> None:
+    """Refuse an ``--out`` as ``ppr`` does, accepting a previous report instead of ppr output."""
+    ppr.check_out(out, inputs, is_previous_output, "records-report")
+
+
+def is_previous_output(out: Path) -> bool:
+    """Return True if ``out`` holds only what a previous records-report run wrote."""
+    try:
+        summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(summary, dict) or summary.get("produced_by") != PRODUCER:
+        return False
+    files = {PAGE, SUMMARY}
+    suffixes = {f".{fmt}" for fmt in (*charts.FORMATS, "json")}
+    for entry in out.iterdir():
+        if entry.name in files:
+            if not entry.is_file():
+                return False
+        elif entry.name == CHART_DIR:
+            if not _only_files(entry, lambda p: p.suffix in suffixes):
+                return False
+        elif entry.name == TABLE_DIR:
+            if not _only_files(entry, lambda p: p.name in ppr.OUTPUT_FILES):
+                return False
+        else:
+            return False
+    return True
+
+
+def _only_files(directory: Path, allowed) -> bool:
+    """Tell whether ``directory`` is a directory holding only files that ``allowed`` accepts."""
+    if not directory.is_dir() or directory.is_symlink():
+        return False
+    return all(p.is_file() and not p.is_symlink() and allowed(p) for p in directory.iterdir())
+
+
+def _staging(out: Path) -> Path:
+    """Return a new temporary directory beside ``out``."""
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Move ``staging`` to ``out``, replacing an empty dir or a previous report."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""The published-figures flow: the catalogue of sourced figures, its checks, the topic figures."""

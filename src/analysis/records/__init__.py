@@ -1,0 +1,1 @@
+"""The client-records flow: the file contract, reading, counting, disclosure control."""
