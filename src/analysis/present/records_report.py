@@ -35,6 +35,7 @@ from analysis.commands.records_report import DEFAULT_TITLE
 from analysis.errors import DataError
 from analysis.present import charts, report
 from analysis.records import ppr, records
+from analysis.records.ppr_output import _replace
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
@@ -290,19 +291,3 @@ def _staging(out: Path) -> Path:
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-
-
-def _replace(staging: Path, out: Path) -> None:
-    """Move ``staging`` to ``out``, replacing an empty dir or a previous report."""
-    if not out.exists():
-        staging.rename(out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
-    retired.rmdir()
-    out.rename(retired)
-    try:
-        staging.rename(out)
-    except BaseException:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
