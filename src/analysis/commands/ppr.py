@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from analysis.records import disclosure, ppr, records
@@ -79,7 +80,9 @@ say; a percentage of a hidden count, or of a hidden total, is shown as "suppress
 table then has a last column "legend" saying what the marks mean, and summary.json records
 the audit. "python -m analysis audit DIR" audits an output directory again from its files.
 With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
-PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count.
+PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count. If the audit of
+the suppressed tables ever fails, the files are written but every one says NOT FOR
+PUBLICATION, and a warning (printed even with --quiet) says how many cells it found.
 Records labelled synthetic (data_origin = synthetic) give outputs labelled SYNTHETIC DATA.
 """
 
@@ -166,15 +169,18 @@ def run(args: argparse.Namespace) -> int:
     tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
     synthetic = records.is_synthetic(entries, closures)
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
-    shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
-    notices = ppr.notices_for(
-        synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
+    output = ppr.protected_output(
+        tables,
+        inputs,
+        threshold=args.threshold,
+        suppress=args.suppress,
+        synthetic=synthetic,
+        periods=periods,
     )
-    summary = ppr.summarize(
-        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
-    )
-    progress(f"writing {len(shown) + 1} files to {out}")
-    ppr.write(out, shown, summary, notices)
-    if notices:
-        progress("; ".join(notices))
+    progress(f"writing {len(output.shown) + 1} files to {out}")
+    ppr.write(out, output.shown, output.summary, output.notices)
+    if args.suppress and not output.protected:
+        print(ppr.unprotected_warning(output.summary, out), file=sys.stderr)
+    if output.notices:
+        progress("; ".join(output.notices))
     return 0

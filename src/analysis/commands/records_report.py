@@ -37,7 +37,8 @@ Privacy: in the shareable (default) mode nothing shows a row, identifier, date o
 record or free-text value of your files: the tables and charts are counts with small counts
 hidden as in `ppr`, and every explanation uses a small synthetic example made by the notebook.
 With --no-suppress every count is shown, and every page, chart and file says
-NOT FOR PUBLICATION in its title.
+NOT FOR PUBLICATION in its title; with a --threshold below the default, or if the disclosure
+audit of the suppressed tables fails, the page, the tables and summary.json say so too.
 
 DIR may be missing, empty, or a previous records-report output (which is replaced).
 """
@@ -71,9 +72,20 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_false",
         help="show every count (internal use only: everything says NOT FOR PUBLICATION)",
     )
-    parser.add_argument("--title", metavar="TEXT", help=f"page title (default: {DEFAULT_TITLE})")
+    parser.add_argument(
+        "--title",
+        type=parse_title,
+        default=DEFAULT_TITLE,
+        metavar="TEXT",
+        help=f"page title (default: {DEFAULT_TITLE})",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(func=run)
+
+
+def parse_title(text: str) -> str:
+    """Parse ``--title``: its words separated by single spaces; a blank title is the default."""
+    return " ".join(text.split()) or DEFAULT_TITLE
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,11 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.commands.records_report import DEFAULT_TITLE
 from analysis.errors import DataError
 from analysis.present import charts, report
 from analysis.records import ppr, records
-from analysis.records.ppr_output import _replace
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
@@ -64,12 +62,13 @@ def run(args: argparse.Namespace) -> int:
     entries, closures, persons = ppr.read_inputs(args, progress)
     tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
     synthetic = records.is_synthetic(entries, closures)
-    shown = ppr.protect(tables, threshold=args.threshold, suppress=args.suppress, periods=periods)
-    notices = ppr.notices_for(
-        synthetic=synthetic, suppressed=args.suppress, threshold=args.threshold
-    )
-    ppr_summary = ppr.summarize(
-        shown, inputs, args.threshold, args.suppress, synthetic, notices, periods=periods
+    output = ppr.protected_output(
+        tables,
+        inputs,
+        threshold=args.threshold,
+        suppress=args.suppress,
+        synthetic=synthetic,
+        periods=periods,
     )
     parameters = {
         "entries_path": str(inputs[0].resolve()),
@@ -83,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
     progress(f"executing {NOTEBOOK} on the records")
     staging = _staging(out)
     try:
-        summary = _build(staging, notebook_path, parameters, shown, ppr_summary, notices, args)
-        os.chmod(staging, 0o777 & ~ppr._umask())
-        _replace(staging, out)
+        summary = _build(staging, notebook_path, parameters, output, args)
+        os.chmod(staging, 0o777 & ~ppr.umask())
+        ppr.replace_folder(staging, out)
     except report.ReportError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"error: {exc}", file=sys.stderr)
@@ -94,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress(f"wrote {out / PAGE} and {len(summary['charts'])} charts")
-    if notices:
-        progress("; ".join(notices))
+    if args.suppress and not output.protected:
+        print(ppr.unprotected_warning(output.summary, out), file=sys.stderr)
+    if output.notices:
+        progress("; ".join(output.notices))
     return 0
 
 
@@ -103,17 +104,19 @@ def _build(
     staging: Path,
     notebook_path: Path,
     parameters: dict[str, Any],
-    shown: dict,
-    ppr_summary: dict,
-    notices: list[str],
+    output: ppr.Output,
     args: argparse.Namespace,
 ) -> dict:
     """Write the tables, the executed notebook's page and charts, and the summary."""
     inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
-    title = page_title(args.title, synthetic=ppr_summary["synthetic"], suppress=args.suppress)
-    ppr.write(staging / TABLE_DIR, shown, {"title": title, **ppr_summary}, notices)
+    ppr_summary = output.summary
+    unpublishable = bool(ppr_summary["not_for_publication"])
+    title = page_title(
+        args.title, synthetic=ppr_summary["synthetic"], not_for_publication=unpublishable
+    )
+    ppr.write(staging / TABLE_DIR, output.shown, {"title": title, **ppr_summary}, output.notices)
     executed = execute(notebook_path, parameters, staging / CHART_DIR)
-    describe_parameters(executed, inputs, args.threshold, args.suppress)
+    describe_parameters(executed, inputs, args.threshold, args.suppress, output.notices)
     page = render(executed, title)
     (staging / PAGE).write_text(page, encoding="utf-8")
     summary = summarize(title, ppr_summary, staging)
@@ -137,13 +140,12 @@ def check_renderer() -> None:
         ) from None
 
 
-def page_title(text: str | None, *, synthetic: bool, suppress: bool) -> str:
+def page_title(text: str, *, synthetic: bool, not_for_publication: bool) -> str:
     """Return the report's title, starting with NOT FOR PUBLICATION and SYNTHETIC as apply."""
-    labels = ([NOT_FOR_PUBLICATION] if not suppress else []) + (
+    labels = ([NOT_FOR_PUBLICATION] if not_for_publication else []) + (
         [SYNTHETIC_LABEL] if synthetic else []
     )
-    title = " ".join((text or DEFAULT_TITLE).split()) or DEFAULT_TITLE
-    return " - ".join([*labels, title])
+    return " - ".join([*labels, " ".join(text.split())])
 
 
 def inject_parameters(notebook: Any, parameters: dict[str, Any]) -> int:
@@ -199,8 +201,13 @@ def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
     return notebook
 
 
-def describe_parameters(notebook: Any, inputs: list[Path], threshold: int, suppress: bool) -> None:
-    """Replace the injected cell by a note naming the inputs by file name only."""
+def describe_parameters(
+    notebook: Any, inputs: list[Path], threshold: int, suppress: bool, notices: list[str]
+) -> None:
+    """Replace the injected cell by a note naming the inputs by file name only.
+
+    The note also says why the output is NOT FOR PUBLICATION, where it is.
+    """
     import nbformat
 
     for n, cell in enumerate(notebook.cells):
@@ -211,6 +218,12 @@ def describe_parameters(notebook: Any, inputs: list[Path], threshold: int, suppr
                 if suppress
                 else f"**{NOT_FOR_PUBLICATION}**: no count hidden"
             )
+            reasons = [n for n in notices if n.startswith(NOT_FOR_PUBLICATION)]
+            if suppress and reasons:
+                state += "; " + "; ".join(
+                    f"**{NOT_FOR_PUBLICATION}**{n.removeprefix(NOT_FOR_PUBLICATION)}"
+                    for n in reasons
+                )
             text = f"**Records analysed:** {names}; {state}. Checksums are in `summary.json`."
             notebook.cells[n] = nbformat.v4.new_markdown_cell(text)
 

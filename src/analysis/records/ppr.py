@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.errors import InputError
 from analysis.records import disclosure, indicators, records
-from analysis.records.ppr_output import _umask, check_out, summarize, write
+from analysis.records.ppr_output import check_out, replace_folder, summarize, umask, write
 from analysis.records.ppr_tables import (
     BREAKDOWN_VICTIMS,
     CLIENT_COUNTS,
@@ -49,6 +51,7 @@ from analysis.records.ppr_tables import (
     relations_of,
 )
 from analysis.records.protection import (
+    AUDIT_FAILED_NOTICE,
     audit_summary,
     hardened_masks,
     not_for_publication,
@@ -58,6 +61,7 @@ from analysis.records.protection import (
 
 # What callers name as ``ppr.X``: the tables declared, their protection and their writing.
 __all__ = [
+    "AUDIT_FAILED_NOTICE",
     "BREAKDOWN_VICTIMS",
     "CLIENT_COUNTS",
     "LEGEND_COLUMN",
@@ -73,7 +77,7 @@ __all__ = [
     "TABLES",
     "UNSUPPRESSED_NOTICE",
     "UNWRITTEN_COLUMNS",
-    "_umask",
+    "Output",
     "audit_summary",
     "check_out",
     "cohort_mapping",
@@ -86,9 +90,13 @@ __all__ = [
     "periods_from_record",
     "periods_record",
     "protect",
+    "protected_output",
     "read_inputs",
     "relations_of",
+    "replace_folder",
     "summarize",
+    "umask",
+    "unprotected_warning",
     "write",
 ]
 
@@ -189,4 +197,53 @@ def count(
     return tables
 
 
-# -- Relations of the breakdown tables ---------------------------------------------------------
+class Output(NamedTuple):
+    """What every output of the counted tables carries."""
+
+    shown: dict[str, pd.DataFrame]  # the tables as text, hidden cells marked
+    summary: dict  # the content of summary.json
+    notices: list[str]  # the notices every file, page and chart title carries
+    protected: bool  # the disclosure audit's verdict on the tables as shown
+
+
+def protected_output(
+    tables: Mapping[str, pd.DataFrame],
+    inputs: list[Path],
+    *,
+    threshold: int,
+    suppress: bool,
+    synthetic: bool,
+    periods: pd.DataFrame,
+) -> Output:
+    """Return the tables protected and audited, their summary and notices.
+
+    Suppressed tables that fail the disclosure audit are still returned, but every notice,
+    and ``summary.json``, says NOT FOR PUBLICATION.
+    """
+    shown = protect(tables, threshold=threshold, suppress=suppress, periods=periods)
+    disclosure_record, result = audit_summary(shown, threshold, periods)
+    notices = notices_for(
+        synthetic=synthetic, suppressed=suppress, threshold=threshold, protected=result.protected
+    )
+    summary = summarize(
+        shown,
+        inputs,
+        threshold,
+        suppress,
+        synthetic,
+        notices,
+        periods=periods,
+        disclosure=disclosure_record,
+    )
+    return Output(shown, summary, notices, result.protected)
+
+
+def unprotected_warning(summary: dict, out: Path) -> str:
+    """Return the warning that the disclosure audit of ``out``'s tables did not pass."""
+    found = summary["disclosure"]["audit"]
+    return (
+        f"warning: the disclosure audit did not pass ({len(found['under_protected'])} hidden "
+        f"cells narrowed too far by the other figures, {len(found['shown_small_counts'])} small "
+        f"counts shown); every file in {out} says NOT FOR PUBLICATION. The cells are listed in "
+        f"summary.json (disclosure.audit) and by: python -m analysis audit {out}"
+    )

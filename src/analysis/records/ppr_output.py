@@ -48,12 +48,15 @@ def summarize(
     *,
     periods: pd.DataFrame | None = None,
     width: int | None = None,
+    disclosure: dict | None = None,
 ) -> dict:
     """Return the content of ``summary.json`` (counts as shown in the tables).
 
-    ``disclosure`` holds the marks, their legend and the audit of the tables as shown;
-    ``cohort_periods`` the periods the tables were counted with (default: the published
-    timeline's), so ``python -m analysis audit`` can audit the files alone.
+    ``disclosure`` holds the marks, their legend and the audit of the tables as shown (given,
+    or made here); ``cohort_periods`` the periods the tables were counted with (default: the
+    published timeline's), so ``python -m analysis audit`` can audit the files alone.
+    ``not_for_publication`` is true when the tables are not suppressed, the threshold is
+    below the default, or the audit finds a hidden cell under-protected.
     """
     total = shown["fiscal_year"].iloc[-1]
     totals = {column: _cell(total[column]) for column in CLIENT_COUNTS}
@@ -67,11 +70,14 @@ def summarize(
         files[role] = info
     years = shown["fiscal_year"]["fiscal_year"].tolist()[:-1]
     periods = cohort_periods() if periods is None else periods
+    if disclosure is None:
+        disclosure = audit_summary(shown, threshold, periods, width)[0]
+    protected = bool(disclosure["audit"]["protected"])
     return {
         "produced_by": PRODUCER,
         "format_version": FORMAT_VERSION,
         "notice": "; ".join(notices),
-        "not_for_publication": not_for_publication(suppressed, threshold),
+        "not_for_publication": not_for_publication(suppressed, threshold, protected),
         "suppressed": suppressed,
         "threshold": threshold,
         "synthetic": synthetic,
@@ -80,7 +86,7 @@ def summarize(
         "inputs": files,
         "outputs": sorted(TABLES[name][0] for name in shown),
         "cohort_periods": periods_record(periods),
-        "disclosure": audit_summary(shown, threshold, periods, width)[0],
+        "disclosure": disclosure,
     }
 
 
@@ -179,21 +185,21 @@ def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: 
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         # A file name that is not UTF-8 is kept as a JSON escape, not refused.
         (staging / SUMMARY).write_bytes(text.encode("utf-8", "backslashreplace"))
-        os.chmod(staging, 0o777 & ~_umask())
-        _replace(staging, out)
+        os.chmod(staging, 0o777 & ~umask())
+        replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     """Return the process's file-creation mask."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def _replace(staging: Path, out: Path) -> None:
+def replace_folder(staging: Path, out: Path) -> None:
     """Move ``staging`` to ``out``, replacing an empty dir or a previous ppr output."""
     if not out.exists():
         staging.rename(out)
