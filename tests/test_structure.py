@@ -1,0 +1,164 @@
+"""The library's folders show its flows: what imports what, module size, no shared state."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "src" / "analysis"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "resources" not in p.parts)
+MAX_LINES = 400
+PLOTTING = ("matplotlib", "seaborn", "nbconvert", "nbclient", "IPython")
+# Container types whose module-level instances could be changed by whoever imports them.
+MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"}
+
+
+def name_of(path: Path) -> str:
+    """Return the dotted module name of a file under src/."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Return every module ``path`` imports, at its top or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def records_modules() -> list[Path]:
+    return [p for p in MODULES if name_of(p).startswith("analysis.records")]
+
+
+def test_the_tree_shows_the_flows():
+    folders = {p.relative_to(PACKAGE).parts[0] for p in MODULES if p.parent != PACKAGE}
+    assert {"published", "records", "present", "commands"} <= folders
+    assert len(records_modules()) > 10
+
+
+@pytest.mark.parametrize("path", records_modules(), ids=name_of)
+def test_the_records_flow_imports_no_plotting_and_no_command(path):
+    bad = sorted(
+        name
+        for name in imports_of(path)
+        if name.split(".")[0] in PLOTTING
+        or name.startswith(("analysis.commands", "analysis.present", "analysis.cli"))
+    )
+    assert not bad, f"{name_of(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_no_library_module_imports_a_command(path):
+    if name_of(path).startswith(("analysis.commands", "analysis.cli", "analysis.__main__")):
+        return
+    bad = sorted(n for n in imports_of(path) if n.startswith(("analysis.commands", "analysis.cli")))
+    assert not bad, f"{name_of(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_module_is_short_and_says_what_it_is_for(path):
+    text = path.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    assert lines <= MAX_LINES, f"{name_of(path)}: {lines} lines (at most {MAX_LINES})"
+    docstring = ast.get_docstring(ast.parse(text))
+    assert docstring and docstring.split("\n")[0].strip(), f"{name_of(path)}: no docstring"
+
+
+def module_level_mutables(path: Path) -> list[str]:
+    """Return names bound at module level to a mutable container (``__all__`` aside)."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        mutable = isinstance(value, ast.Dict | ast.List | ast.Set | ast.DictComp | ast.ListComp)
+        mutable |= isinstance(value, ast.SetComp)
+        if isinstance(value, ast.Call):
+            func = value.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            mutable |= called in MUTABLE_CALLS
+        for target in targets:
+            if mutable and isinstance(target, ast.Name) and target.id != "__all__":
+                found.append(target.id)
+    return found
+
+
+MUTATING_METHODS = {
+    "append", "extend", "insert", "remove", "pop", "popitem", "clear", "update",
+    "setdefault", "add", "discard", "sort", "reverse",
+}  # fmt: skip
+
+
+def mutated_names(path: Path) -> set[str]:
+    """Return names (plain or as ``module.NAME``) that ``path`` changes in place or rebinds
+    as globals: item assignment or deletion, a mutating method, a ``global`` statement."""
+
+    def named(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return node.attr
+        return None
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Global):
+            found |= set(node.names)
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign | ast.Delete):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and (name := named(target.value)):
+                found.add(name)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATING_METHODS
+            and (name := named(node.func.value))
+        ):
+            found.add(name)
+    return found
+
+
+def shared_state() -> dict[str, list[str]]:
+    """Return each module-level container some module of the library changes in place."""
+    changed = set().union(*(mutated_names(p) for p in MODULES))
+    out = {}
+    for path in MODULES:
+        names = [n for n in module_level_mutables(path) if n in changed]
+        if names:
+            out[name_of(path)] = names
+    return out
+
+
+def test_no_module_level_state_is_changed():
+    """Module-level containers are constants: no module of the library changes one."""
+    assert shared_state() == {}
+
+
+def test_the_state_checks_find_what_they_look_for(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""Sample."""\n__all__ = ["a"]\nA = (1, 2)\nB = {}\nc: dict[str, int] = {}\n'
+        "D = frozenset()\nE = [x for x in A]\nF = collections.defaultdict(list)\n"
+        "def f():\n    B['x'] = 1\n    other.c.update(x=1)\n    E.append(1)\n"
+        "    local = {}\n    local['y'] = 2\n",
+        encoding="utf-8",
+    )
+    assert module_level_mutables(sample) == ["B", "c", "E", "F"]
+    assert mutated_names(sample) == {"B", "c", "E", "local"}
