@@ -62,6 +62,7 @@ def test_publishable_only_when_suppressed_at_the_default_and_protected(
     assert (ppr.AUDIT_FAILED_NOTICE in notices) is (suppress and not protected)
 
 
+@pytest.mark.slow
 def test_a_failed_audit_marks_every_ppr_output_not_for_publication(
     sparse, greedy_only, tmp_path, capsys
 ):
@@ -84,6 +85,7 @@ def test_a_failed_audit_marks_every_ppr_output_not_for_publication(
     assert cli.main(["audit", str(out)]) == 1
 
 
+@pytest.mark.slow
 def test_a_passed_audit_leaves_the_output_publishable(sparse, tmp_path, capsys):
     out = tmp_path / "out"
     args = ["ppr", "--quiet", "--entries", str(sparse["entries.csv"]), "--out", str(out)]

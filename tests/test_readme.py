@@ -26,12 +26,14 @@ def test_readme_sections_are_as_written_from_data(catalog):
         assert written(text, name) == body, f"{name}: run `make package`"
 
 
+@pytest.mark.slow
 def test_the_written_intro_states_no_number_that_data_does_not_give(catalog):
     body = readme.sections(catalog)["intro"]
     assert prose.typed_numbers(body)  # the check looks at numbers that are there
     assert prose.unsourced(body, catalog) == []
 
 
+@pytest.mark.slow
 def test_a_changed_figure_changes_the_readme(data_copy, tmp_path):
     set_figure(data_copy, "s01_victims", "6000")
     set_figure(data_copy, "s01_family_members", "3152")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ PLOTTING = ("matplotlib", "seaborn", "nbconvert", "nbclient", "IPython")
 MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"}
 
 
+@functools.cache
+def tree_of(path: Path) -> ast.Module:
+    """Return the parsed source of ``path`` (parsed once per test run)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def name_of(path: Path) -> str:
     """Return the dotted module name of a file under src/."""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -25,9 +32,8 @@ def name_of(path: Path) -> str:
 
 def imports_of(path: Path) -> set[str]:
     """Return every module ``path`` imports, at its top or inside a function."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(tree_of(path)):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -70,14 +76,14 @@ def test_module_is_short_and_says_what_it_is_for(path):
     text = path.read_text(encoding="utf-8")
     lines = text.count("\n")
     assert lines <= MAX_LINES, f"{name_of(path)}: {lines} lines (at most {MAX_LINES})"
-    docstring = ast.get_docstring(ast.parse(text))
+    docstring = ast.get_docstring(tree_of(path))
     assert docstring and docstring.split("\n")[0].strip(), f"{name_of(path)}: no docstring"
 
 
 def module_level_mutables(path: Path) -> list[str]:
     """Return names bound at module level to a mutable container (``__all__`` aside)."""
     found = []
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in tree_of(path).body:
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -114,7 +120,7 @@ def mutated_names(path: Path) -> set[str]:
         return None
 
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree_of(path)):
         if isinstance(node, ast.Global):
             found |= set(node.names)
         targets: list[ast.AST] = []
