@@ -1,4 +1,5 @@
-"""Shared fixtures: a private copy of the data directory, one report build, the quick lane."""
+"""Shared fixtures: the repository's data and the fixture catalogue, private copies of either,
+one report build, the quick lane."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from analysis.paths import REPO_ROOT
 from analysis.published import catalog as catalog_module
 
 DATA = REPO_ROOT / "data"
+# A small, hand-made catalogue with the layout of data/, for the tests of the code (see its README).
+FIXTURE_DATA = REPO_ROOT / "tests" / "fixtures" / "catalog"
 REPORT_TIMEOUT_S = 1200
 
 
@@ -32,14 +35,33 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def fixture_catalog() -> catalog_module.Catalog:
+    """The fixture catalogue (tests/fixtures/catalog), loaded once; tests must not edit it."""
+    return catalog_module.load(FIXTURE_DATA)
+
+
+@pytest.fixture
+def fixture_data_copy(tmp_path: Path) -> Path:
+    """A copy of the fixture catalogue that a test may edit freely."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    return target
+
+
 def set_figure(data_dir: Path, figure_id: str, value: str) -> None:
     """Replace one figure's value in whichever published CSV holds it."""
+    set_field(data_dir, figure_id, "value", value)
+
+
+def set_field(data_dir: Path, figure_id: str, column: str, value: str) -> None:
+    """Replace one cell of a figure's row in whichever published CSV holds it."""
     import pandas as pd
 
     for path in sorted((data_dir / "published").glob("*.csv")):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         if figure_id in set(frame["figure_id"]):
-            frame.loc[frame["figure_id"] == figure_id, "value"] = value
+            frame.loc[frame["figure_id"] == figure_id, column] = value
             frame.to_csv(path, index=False)
             return
     raise KeyError(figure_id)
