@@ -23,13 +23,13 @@ REPORT_TIMEOUT_S = 1200
 
 @pytest.fixture(scope="session")
 def catalog() -> catalog_module.Catalog:
-    """The repository's data, loaded once."""
+    """The repository's data, loaded once: for the tests of the data themselves."""
     return catalog_module.load(DATA)
 
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A copy of data/ that a test may edit freely."""
+    """A copy of data/ that a test of the data may edit freely."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
