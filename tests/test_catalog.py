@@ -6,7 +6,7 @@ import yaml
 from analysis.errors import DataError
 from analysis.published import catalog as catalog_module
 from analysis.published.catalog import STATUSES
-from tests.conftest import set_figure
+from tests.conftest import DATA, FIXTURE_DATA, set_field, set_figure
 
 
 def test_every_source_of_the_register_has_an_entry(catalog):
@@ -30,22 +30,86 @@ def test_every_figure_is_sourced_and_has_an_allowed_status(catalog):
     assert figures["quote"].map(bool).all()
 
 
-def test_derived_figures_are_computed_from_their_inputs(catalog):
-    share = catalog.value("s01_victims_share_pct")
-    assert share == pytest.approx(catalog.value("s01_victims") / catalog.value("s01_clients") * 100)
+def test_derived_figures_are_computed_from_their_inputs(fixture_catalog):
+    share = fixture_catalog.value("s01_served_victims_share_pct")
+    victims, total = (
+        fixture_catalog.value("s01_served_victims"),
+        fixture_catalog.value("s01_served_total"),
+    )
+    assert share == pytest.approx(victims / total * 100)
+    assert fixture_catalog.figure("s01_served_victims_share_pct")["status"] == "derived"
 
 
-def test_derived_figures_follow_a_corrected_input(data_copy):
-    set_figure(data_copy, "s01_victims", "7000")
-    set_figure(data_copy, "s01_clients", "9487")
-    corrected = catalog_module.load(data_copy)
-    assert corrected.value("s01_victims_share_pct") == pytest.approx(7000 / 9487 * 100)
+def test_a_figure_derived_from_a_derived_figure_is_computed(fixture_catalog):
+    parts = fixture_catalog.value("s03_spending_staff_usd") + fixture_catalog.value(
+        "s03_spending_grants_usd"
+    )
+    assert fixture_catalog.value("s03_spending_parts_usd") == parts
+    assert fixture_catalog.value("s03_spending_unexplained_usd") == (
+        fixture_catalog.value("s03_spending_usd") - parts
+    )
 
 
-def test_environment_variable_selects_the_data_directory(data_copy, monkeypatch):
-    set_figure(data_copy, "s01_clients", "9999")
-    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(data_copy))
-    assert catalog_module.load().value("s01_clients") == 9999
+def test_derived_figures_follow_a_corrected_input(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_victims", "100")
+    set_figure(fixture_data_copy, "s01_served_total", "130")
+    set_figure(fixture_data_copy, "s03_spending_grants_usd", "390000")
+    corrected = catalog_module.load(fixture_data_copy)
+    assert corrected.value("s01_served_victims_share_pct") == pytest.approx(100 / 130 * 100)
+    assert corrected.value("s03_spending_unexplained_usd") == 1_000_000 - 600_000 - 390_000
+
+
+def test_a_cycle_of_derived_figures_is_a_data_error(fixture_data_copy):
+    set_field(
+        fixture_data_copy, "s03_spending_parts_usd", "formula", "s03_spending_unexplained_usd"
+    )
+    with pytest.raises(DataError, match="refer to each other in a cycle"):
+        catalog_module.load(fixture_data_copy)
+
+
+def test_environment_variable_selects_the_data_directory(fixture_data_copy, monkeypatch):
+    set_figure(fixture_data_copy, "s01_served_total", "9999")
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fixture_data_copy))
+    assert catalog_module.load().value("s01_served_total") == 9999
+
+
+def test_fixture_follows_the_repository_schema():
+    """The fixture catalogue has data/'s tables, files, keys and column types."""
+
+    def shape(root):
+        specs = [yaml.safe_load(p.read_text()) for p in sorted((root / "schema").glob("*.yml"))]
+        return {
+            s["table"]: (
+                s["files"],
+                s.get("key"),
+                {
+                    n: (c.get("type"), c.get("required"), c.get("values"))
+                    for n, c in s["columns"].items()
+                },
+            )
+            for s in specs
+        }
+
+    assert shape(FIXTURE_DATA) == shape(DATA)
+
+
+def test_fixture_loads_with_every_status_and_several_files(fixture_catalog):
+    figures = fixture_catalog.figures
+    assert set(figures["status"]) == set(STATUSES)
+    assert figures["_file"].nunique() == len(list((FIXTURE_DATA / "published").glob("*.csv"))) > 1
+    assert set(fixture_catalog.tables) == set(fixture_catalog.schemas)
+    assert all(len(fixture_catalog.table(name)) > 0 for name in fixture_catalog.tables)
+
+
+def test_an_unknown_figure_is_a_key_error_naming_the_directory(fixture_catalog):
+    with pytest.raises(KeyError, match=r"no figure 's01_nowhere' in .*catalog"):
+        fixture_catalog.value("s01_nowhere")
+
+
+def test_cite_names_each_source_once(fixture_catalog):
+    assert fixture_catalog.cite("S01;S03;S01") == (
+        "S01 Fixture Program Office, Fixture fact sheet; S03 Fixture Newsletter, Fixture newsletter"
+    )
 
 
 def _problems(data_dir) -> str:
@@ -54,57 +118,90 @@ def _problems(data_dir) -> str:
     return info.value.render()
 
 
-def test_schema_problems_name_file_row_column_and_value(data_copy):
-    set_figure(data_copy, "s01_victims", "6,665")
-    message = _problems(data_copy)
+def test_schema_problems_name_file_row_column_and_value(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_victims", "1,090")
+    message = _problems(fixture_data_copy)
     assert (
-        "published/tvap_fact_sheet.csv, row 3 (s01_victims), column value: '6,665' is not a number"
+        "published/program.csv, row 3 (s01_served_victims), column value: '1,090' is not a number"
         in message
     )
 
 
-def test_unknown_status_and_source_are_reported_together(data_copy):
-    path = data_copy / "published" / "tvap_fact_sheet.csv"
-    text = path.read_text()
-    text = text.replace('S01,"(6,665 victims', 'S99,"(6,665 victims', 1)
-    text = text.replace(",published,,\ns01_family", ",official,,\ns01_family", 1)
-    path.write_text(text)
-    message = _problems(data_copy)
-    assert "column source_id: 'S99' is not a known source id (unknown: S99)" in message
-    assert "column status: 'official' is not one of published" in message
+def test_unknown_status_and_source_are_reported_together(fixture_data_copy):
+    set_field(fixture_data_copy, "s01_served_victims", "source_id", "S99")
+    set_field(fixture_data_copy, "s01_served_family", "status", "official")
+    message = _problems(fixture_data_copy)
+    assert (
+        "published/program.csv, row 3 (s01_served_victims), column source_id: 'S99' is not a "
+        "known source id (unknown: S99)" in message
+    )
+    assert (
+        "published/program.csv, row 4 (s01_served_family), column status: 'official' is not one "
+        "of published" in message
+    )
 
 
-def test_duplicate_figure_ids_are_reported(data_copy):
-    path = data_copy / "published" / "tvap_fact_sheet.csv"
+def test_duplicate_figure_ids_are_reported(fixture_data_copy):
+    path = fixture_data_copy / "published" / "program.csv"
     lines = path.read_text().splitlines()
     path.write_text("\n".join([*lines, lines[1]]) + "\n")
-    assert "duplicate figure_id 's01_clients'" in _problems(data_copy)
-
-
-def test_derived_figure_with_stored_value_or_unknown_input_is_reported(data_copy):
-    set_figure(data_copy, "s01_victims_share_pct", "72.8")
-    path = data_copy / "published" / "tvap_fact_sheet.csv"
-    path.write_text(
-        path.read_text().replace("s01_family_members / s01_clients", "s01_kin / s01_clients")
+    assert (
+        "duplicate figure_id 's01_served_total' at published/program.csv row 2, "
+        "published/program.csv row 9" in _problems(fixture_data_copy)
     )
-    message = _problems(data_copy)
-    assert "column value: 72.8 given for a derived figure" in message
-    assert "refers to unknown figure(s) s01_kin" in message
 
 
-def test_malformed_csv_is_reported_not_raised(data_copy):
-    path = data_copy / "published" / "tvap_fact_sheet.csv"
+def test_a_figure_id_repeated_in_another_file_is_a_duplicate(fixture_data_copy):
+    path = fixture_data_copy / "published" / "letters.csv"
+    row = (fixture_data_copy / "published" / "program.csv").read_text().splitlines()[1]
+    path.write_text(path.read_text() + row + "\n")
+    assert "duplicate figure_id 's01_served_total' at published/letters.csv row 6" in (
+        _problems(fixture_data_copy)
+    )
+
+
+def test_derived_figure_with_stored_value_or_unknown_input_is_reported(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_victims_share_pct", "75.0")
+    set_field(
+        fixture_data_copy,
+        "s03_spending_parts_usd",
+        "formula",
+        "s03_spending_staff_usd + s03_kin",
+    )
+    message = _problems(fixture_data_copy)
+    assert "published/program.csv, row 5, column value: 75.0 given for a derived figure" in message
+    assert "refers to unknown figure(s) s03_kin" in message
+
+
+def test_derived_figure_without_formula_and_published_with_one_are_reported(fixture_data_copy):
+    set_field(fixture_data_copy, "s01_served_victims_share_pct", "formula", "")
+    set_field(fixture_data_copy, "s01_served_total", "formula", "s01_served_victims + 30")
+    message = _problems(fixture_data_copy)
+    assert "row 5, column formula: a derived figure needs its formula" in message
+    assert "row 2, column formula: only derived figures have a formula" in message
+
+
+def test_malformed_csv_is_reported_not_raised(fixture_data_copy):
+    path = fixture_data_copy / "published" / "program.csv"
     path.write_text(path.read_text() + 'x,"unterminated\n')
-    assert "tvap_fact_sheet.csv" in _problems(data_copy)
+    assert "program.csv: not a well-formed CSV table" in _problems(fixture_data_copy)
 
 
-def test_source_entries_need_their_fields(data_copy):
-    path = data_copy / "sources.yml"
+def test_missing_and_unknown_columns_are_reported(fixture_data_copy):
+    path = fixture_data_copy / "published" / "letters.csv"
+    path.write_text(path.read_text().replace(",notes\n", ",remarks\n", 1))
+    message = _problems(fixture_data_copy)
+    assert "published/letters.csv: missing column(s) notes" in message
+    assert "published/letters.csv: unknown column(s) remarks" in message
+
+
+def test_source_entries_need_their_fields(fixture_data_copy):
+    path = fixture_data_copy / "sources.yml"
     sources = yaml.safe_load(path.read_text())
     sources[0].pop("publisher")
     sources[1]["kind"] = "tertiary"
     path.write_text(yaml.safe_dump(sources))
-    message = _problems(data_copy)
+    message = _problems(fixture_data_copy)
     assert "source 1 (S01): missing publisher" in message
     assert "source 2 (S02), field kind: 'tertiary' is not one of" in message
 
@@ -184,8 +281,19 @@ def test_every_quote_with_a_number_states_the_figure_value(catalog):
     assert quotes_not_stating_their_value(catalog) == []
 
 
-def test_a_value_corrected_without_its_quote_is_caught(data_copy):
-    set_figure(data_copy, "s01_clients", "9487")
-    set_figure(data_copy, "s15_fy2019_contacts", "136991")
-    found = quotes_not_stating_their_value(catalog_module.load(data_copy))
-    assert sorted(found) == ["s01_clients", "s15_fy2019_contacts"]
+def test_the_fixture_quotes_state_their_values(fixture_catalog):
+    assert quotes_not_stating_their_value(fixture_catalog) == []
+
+
+def test_a_value_corrected_without_its_quote_is_caught(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_total", "121")
+    set_figure(fixture_data_copy, "s02_fy2010_letters", "447")
+    found = quotes_not_stating_their_value(catalog_module.load(fixture_data_copy))
+    assert sorted(found) == ["s01_served_total", "s02_fy2010_letters"]
+
+
+def test_the_seed_page_check_follows_the_raw_copy(fixture_catalog):
+    from analysis.published import sources
+
+    s01 = fixture_catalog.source("S01")
+    assert s01["raw_sha256"] == sources.sha256_of(fixture_catalog.data_dir / s01["raw_path"])

@@ -1,4 +1,4 @@
-"""Each rule kind, on a small data directory written by the test."""
+"""Each rule kind, on a small data directory written by the test, and on the fixture catalogue."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from analysis.published import catalog, checks
+from tests.conftest import FIXTURE_DATA, set_figure
 
 FIGURES = """figure_id,description,value,unit,period,basis,source_id,quote,status,formula,notes
 total,all,100,people,,,S01,q,published,,
@@ -46,8 +47,9 @@ def make_data(tmp_path: Path, rules: list[dict], figures: str = FIGURES) -> Path
             ]
         )
     )
-    repo_schema = Path(__file__).parents[1] / "data" / "schema" / "figures.yml"
-    (root / "schema" / "figures.yml").write_text(repo_schema.read_text())
+    (root / "schema" / "figures.yml").write_text(
+        (FIXTURE_DATA / "schema" / "figures.yml").read_text()
+    )
     (root / "schema" / "awards.yml").write_text(
         yaml.safe_dump(
             {
@@ -172,7 +174,56 @@ def test_repository_rules_all_hold(catalog):
     assert failed == [], "\n".join(r.message for r in failed)
 
 
-def test_discrepancy_table_lists_both_figures(catalog):
-    table = checks.discrepancies(catalog)
-    usccb = table[table["discrepancy"] == "usccb-contract-value-sources-disagree"]
-    assert sorted(usccb["value"]) == [15_000_000, 19_000_000]
+def test_every_rule_of_the_fixture_holds_and_every_kind_is_used(fixture_catalog):
+    results = checks.run(fixture_catalog)
+    assert [r for r in results if not r.passed] == []
+    assert {r.kind for r in results} == set(checks.KINDS)
+    assert checks.failures(fixture_catalog) == []
+
+
+def test_rules_are_read_from_every_file_and_tagged_with_it(fixture_catalog):
+    rules = checks.load_rules(fixture_catalog)
+    assert {r["file"] for r in rules} == {"checks/program.yml", "checks/recorded.yml"}
+    table = checks.summary(checks.run(fixture_catalog))
+    assert list(table.columns) == ["rule", "kind", "holds", "message"]
+    assert list(table["rule"]) == [r["id"] for r in rules] and table["holds"].all()
+
+
+def test_a_failed_rule_of_the_fixture_names_its_figures(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_family", "31")
+    (failed,) = checks.failures(catalog.load(fixture_data_copy))
+    assert failed.rule_id == "served-total-reconciles" and failed.difference == -1
+    assert failed.figures == ("s01_served_total", "s01_served_victims", "s01_served_family")
+    assert "s01_served_family = 31 (S01, published)" in failed.message
+
+
+def test_duplicate_rule_ids_are_a_data_error(fixture_data_copy):
+    from analysis.errors import DataError
+
+    path = fixture_data_copy / "checks" / "recorded.yml"
+    path.write_text(
+        path.read_text().replace("spending-parts-miss-the-total", "served-total-reconciles")
+    )
+    with pytest.raises(DataError, match="duplicate rule id 'served-total-reconciles'"):
+        checks.run(catalog.load(fixture_data_copy))
+
+
+def test_discrepancy_table_lists_both_figures(fixture_catalog):
+    table = checks.discrepancies(fixture_catalog)
+    letters = table[table["discrepancy"] == "fy2001-letters-sources-disagree"]
+    assert sorted(letters["value"]) == [
+        fixture_catalog.value("s02_fy2001_letters"),
+        fixture_catalog.value("s02_fy2001_letters_chart"),
+    ]
+    assert set(letters["recorded_difference"]) == {1}
+    gap = table[table["discrepancy"] == "spending-parts-miss-the-total"]
+    assert list(gap["figure_id"]) == [
+        "s03_spending_usd",
+        "s03_spending_staff_usd",
+        "s03_spending_grants_usd",
+    ]
+    assert set(gap["recorded_difference"]) == {50000}
+    assert set(table["discrepancy"]) == {
+        "fy2001-letters-sources-disagree",
+        "spending-parts-miss-the-total",
+    }

@@ -1,9 +1,12 @@
 """The library's layout keeps its promises: the command line's help loads no plotting library,
-counting client records imports none, and the data each step needs is passed to it."""
+counting client records imports none, and the data each step needs is passed to it.
+
+The cohort periods the counts need come from the fixture catalogue, not from data/."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -12,7 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.paths import ENV_VAR
+from analysis.published import timeline
 from analysis.records import ppr, records
+from tests.conftest import FIXTURE_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 TODAY = date(2026, 11, 24)
@@ -20,14 +26,19 @@ PLOTTING = ("matplotlib", "seaborn", "nbconvert", "nbclient", "IPython")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def loaded_after(code: str) -> list[str]:
+def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
     """Run ``code`` in a fresh interpreter; return the plotting modules it left loaded."""
     probe = (
         f"{code}\nimport json, sys\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {PLOTTING!r})))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        env={**os.environ, **(env or {})},
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -50,10 +61,10 @@ def test_counting_records_imports_no_plotting_library():
         "tables = ppr.count(entries, None, ppr.cohort_periods(), persons=persons)\n"
         "ppr.protect(tables, periods=ppr.cohort_periods())"
     )
-    assert loaded_after(code) == []
+    assert loaded_after(code, env={ENV_VAR: str(FIXTURE_DATA)}) == []
 
 
-def test_the_person_codes_read_once_count_the_same_as_codes_made_again():
+def test_the_person_codes_read_once_count_the_same_as_codes_made_again(fixture_catalog):
     entries, persons = records.read_coded_entries(FIXTURES / "entries.csv", today=TODAY)
     again = records.person_codes(entries)[0]
     assert (persons.codes == again).all()
@@ -62,7 +73,7 @@ def test_the_person_codes_read_once_count_the_same_as_codes_made_again():
     given = records.read_closures(closures_path, entries, persons=persons, today=TODAY)
     coded_here = records.read_closures(closures_path, entries, today=TODAY)
     pd.testing.assert_frame_equal(given, coded_here)
-    periods = ppr.cohort_periods()
+    periods = timeline.cohort_periods(fixture_catalog)
     passed = ppr.count(entries, given, periods, persons=persons)
     computed = ppr.count(entries, coded_here, periods)
     assert passed.keys() == computed.keys()
@@ -70,11 +81,11 @@ def test_the_person_codes_read_once_count_the_same_as_codes_made_again():
         pd.testing.assert_frame_equal(passed[name], computed[name])
 
 
-def test_codes_of_other_entries_are_not_reused():
+def test_codes_of_other_entries_are_not_reused(fixture_catalog):
     """Counting another frame codes its own persons: nothing is remembered between calls."""
     entries = records.read_entries(FIXTURES / "entries.csv", today=TODAY)
     fewer = entries.iloc[:1].copy()
-    periods = ppr.cohort_periods()
+    periods = timeline.cohort_periods(fixture_catalog)
     ppr.count(entries, None, periods)
     total = ppr.count(fewer, None, periods)["fiscal_year"].iloc[-1]
     assert int(total["victims"]) == 1 and int(total["entries"]) == 1

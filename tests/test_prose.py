@@ -1,7 +1,6 @@
 """Numbers in the notebooks' prose come from data: rendered from the catalogue, never typed."""
 
-import json
-
+import nbformat
 import pytest
 
 from analysis.published import catalog as catalog_module
@@ -33,28 +32,34 @@ def test_every_number_left_in_markdown_is_one_the_data_give(catalog, notebook):
         assert not prose.unsourced(text, catalog), (notebook.name, text[:80])
 
 
-def test_a_typed_number_that_disagrees_with_data_is_caught(catalog, tmp_path):
-    notebook = narrated_notebooks()[0]
-    cells = json.loads(notebook.read_text(encoding="utf-8"))
-    cells["cells"].append(
-        {
-            "cell_type": "markdown",
-            "id": "typed",
-            "metadata": {},
-            "source": ["The four grantees served 9,153 clients, 72.9 % of them victims."],
-        }
-    )
-    edited = tmp_path / notebook.name
-    edited.write_text(json.dumps(cells), encoding="utf-8")
-    texts = prose.markdown_cells(edited)
-    assert prose.typed_numbers(texts[-1]) == ["9,153", "72.9 %"]
-    assert prose.unsourced(texts[-1], catalog) == ["9,153", "72.9 %"]
+def test_a_typed_number_that_disagrees_with_data_is_caught(fixture_catalog, tmp_path):
+    notebook = tmp_path / "01-typed.ipynb"
+    cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("x = 121"),
+        nbformat.v4.new_markdown_cell(
+            "The two grantees served 121 clients, 75.5 % of them victims, for $4.6 million."
+        ),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    texts = prose.markdown_cells(notebook)
+    assert texts[0] == "# Title" and len(texts) == 2
+    assert prose.typed_numbers(texts[-1]) == ["121", "75.5 %", "$4.6 million"]
+    assert prose.unsourced(texts[-1], fixture_catalog) == ["121", "75.5 %", "$4.6 million"]
 
 
-def test_a_typed_number_that_agrees_with_data_is_still_flagged_as_typed(catalog):
-    text = "the four grantees served 9,152 clients"
-    assert prose.unsourced(text, catalog) == []
-    assert prose.typed_numbers(text) == ["9,152"]
+def test_a_typed_number_that_agrees_with_data_is_still_flagged_as_typed(fixture_catalog):
+    text = "the two grantees served 120 clients, 75 % of them victims, for $4.5 million"
+    assert prose.unsourced(text, fixture_catalog) == []
+    assert prose.typed_numbers(text) == ["120", "75 %", "$4.5 million"]
+
+
+def test_numbers_of_tables_and_rules_are_known_values(fixture_catalog):
+    known = prose.known_values(fixture_catalog)
+    assert {"2015", "2018", "50000", "0.5"} <= known  # award years, a rule's gap and tolerance
+    assert "$1 million" in known and "128.7" not in known
+    assert prose.unsourced("a gap of 50,000 over 5 regions", fixture_catalog) == []  # acf_regions
+    assert prose.unsourced("a gap of 50,001 over 6 regions", fixture_catalog) == ["50,001", "6"]
 
 
 def test_years_dates_ids_and_sections_are_not_figures():
@@ -66,17 +71,41 @@ def test_years_dates_ids_and_sections_are_not_figures():
     assert prose.typed_numbers(text) == []
 
 
-def test_render_formats_by_unit_and_follows_the_data(data_copy):
-    set_figure(data_copy, "s01_clients", "9487")
-    set_figure(data_copy, "s01_victims", "7000")
-    cat = catalog_module.load(data_copy)
+def test_render_formats_by_unit_and_follows_the_data(fixture_data_copy):
+    set_figure(fixture_data_copy, "s01_served_total", "150")
+    set_figure(fixture_data_copy, "s01_served_victims", "100")
+    cat = catalog_module.load(fixture_data_copy)
     text = prose.render(
-        cat, "{s01_clients} ({s01_victims}); {s01_victims_share_pct}; {s04_fy2012_awards_usd}"
+        cat,
+        "{s01_served_total} ({s01_served_victims}); {s01_served_victims_share_pct}; "
+        "{s01_awards_usd}",
     )
-    assert text == "9,487 (7,000); 73.8 %; $4.5 million"
-    assert prose.render(cat, "FY{s01_cohort_1_first_fiscal_year:raw}") == "FY2012"
+    assert text == "150 (100); 66.7 %; $4.5 million"
+    assert prose.render(cat, "FY{s01_first_fiscal_year:raw}") == "FY2012"
 
 
-def test_render_names_an_unknown_figure(catalog):
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{s01_served_victims_share_pct:pct0}", "75 %"),
+        ("{s01_served_victims_share_pct:pct1}", "75 %"),
+        ("{s02_growth_pct}", "129 %"),
+        ("{s01_awards_usd:usd}", "$4,500,000"),
+        ("{s01_awards_usd:raw}", "4500000"),
+        ("{s03_spending_staff_usd}", "$600,000"),
+        ("{s03_spending_usd}", "$1 million"),
+        ("{s01_first_fiscal_year:int}", "2,012"),
+    ],
+)
+def test_render_styles(fixture_catalog, template, expected):
+    assert prose.render(fixture_catalog, template) == expected
+
+
+def test_render_refuses_an_unknown_style(fixture_catalog):
+    with pytest.raises(ValueError, match="unknown style 'roman' for figure s01_served_total"):
+        prose.render(fixture_catalog, "{s01_served_total:roman}")
+
+
+def test_render_names_an_unknown_figure(fixture_catalog):
     with pytest.raises(KeyError, match="s01_nowhere"):
-        prose.render(catalog, "{s01_nowhere}")
+        prose.render(fixture_catalog, "{s01_nowhere}")

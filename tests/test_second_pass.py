@@ -1,4 +1,8 @@
-"""The second research pass (S19-S25) where it belongs, its conflicts kept, its bases visible."""
+"""The second research pass (S19-S25) where it belongs, its conflicts kept, its bases visible.
+
+These are tests of the repository's data (data/), except the register table's, which runs on the
+fixture catalogue.
+"""
 
 import pytest
 
@@ -155,10 +159,17 @@ def test_programs_sharing_the_collection_agree(catalog):
 # -- the register as shown -----------------------------------------------------------------------
 
 
-def test_register_table_shows_addresses_or_why_none(catalog):
-    table = sources.register_table(catalog.sources).set_index("source")
+def test_register_table_shows_addresses_or_why_none(fixture_catalog):
+    table = sources.register_table(fixture_catalog.sources).set_index("source")
+    assert list(table.index) == ["S01", "S02", "S03", "S04"]
     assert table.loc["S01", "address"].startswith("none known: ")
-    assert table.loc["S01", "raw copy"].startswith("raw/s01_otip_resources_page.txt")
-    assert table.loc["S14", "address"].count("(checked 2026-12-02)") == 2
-    assert table.loc["S04", "precision"] == "month"
+    raw_sha = fixture_catalog.source("S01")["raw_sha256"]
+    assert table.loc["S01", "raw copy"] == f"raw/s01_fixture_page.txt (SHA-256 {raw_sha[:12]}…)"
+    assert table.loc["S02", "address"] == "https://letters.example.gov/report (checked 2026-12-02)"
+    assert table.loc["S03", "address"].split("\n") == [
+        "https://news.example.org/2021/06/budget (checked 2026-12-02); the article",
+        "https://archive.example.org (checked 2026-12-02); site only: the archive's copy",
+    ]
+    assert table.loc["S03", "precision"] == "month" and table.loc["S03", "kind"] == "secondary"
     assert table.loc["S01", "published"] == "undated"
+    assert table.loc["S04", "published"] == "2020" and table.loc["S04", "raw copy"] == ""
