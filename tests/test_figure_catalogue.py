@@ -44,11 +44,9 @@ def written_modules(tmp_path, monkeypatch):
     for name, source in MODULES.items():
         (folder / f"{name}.py").write_text(source, encoding="utf-8")
     monkeypatch.setattr(analysis, "__path__", [*analysis.__path__, str(folder)])
-    figure_catalogue._module_info.cache_clear()
     yield
     for name in MODULES:
         sys.modules.pop(f"analysis.{name}", None)
-    figure_catalogue._module_info.cache_clear()
 
 
 def test_one_row_per_figure_with_its_provenance(fixture_catalog, tmp_path):

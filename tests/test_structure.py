@@ -152,6 +152,24 @@ def shared_state() -> dict[str, list[str]]:
     return out
 
 
+def cached_functions(path: Path) -> list[str]:
+    """Return the functions of ``path`` that keep results between calls (``functools.cache``)."""
+    found = []
+    for node in ast.walk(tree_of(path)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+                if name in {"cache", "lru_cache", "cached_property"}:
+                    found.append(node.name)
+    return found
+
+
+def test_no_function_keeps_results_between_calls():
+    cached = {name_of(p): cached_functions(p) for p in MODULES if cached_functions(p)}
+    assert cached == {}
+
+
 def test_no_module_level_state_is_changed():
     """Module-level containers are constants: no module of the library changes one."""
     assert shared_state() == {}
@@ -168,3 +186,10 @@ def test_the_state_checks_find_what_they_look_for(tmp_path):
     )
     assert module_level_mutables(sample) == ["B", "c", "E", "F"]
     assert mutated_names(sample) == {"B", "c", "E", "local"}
+    cached = tmp_path / "cached.py"
+    cached.write_text(
+        "import functools\n@functools.lru_cache(maxsize=2)\ndef a(): ...\n"
+        "@functools.cache\ndef b(): ...\ndef c(): ...\n",
+        encoding="utf-8",
+    )
+    assert cached_functions(cached) == ["a", "b"]

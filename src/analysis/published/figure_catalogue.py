@@ -23,7 +23,6 @@ import importlib
 import importlib.util
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -99,9 +98,24 @@ def _from_import(module: str, names: list[str]) -> set[str]:
     return set()
 
 
-@cache
-def _module_info(name: str) -> tuple[str, tuple[str, ...], frozenset[str]]:
-    """Return a module's source, its declared FIGURE_FILES and the analysis modules it imports."""
+ModuleInfo = tuple[str, tuple[str, ...], frozenset[str]]
+
+
+def _module_info(name: str, known: dict[str, ModuleInfo] | None = None) -> ModuleInfo:
+    """Return a module's source, its declared FIGURE_FILES and the analysis modules it imports.
+
+    ``known`` holds the modules already read by the caller's run, and gains this one.
+    """
+    if known is not None and name in known:
+        return known[name]
+    info = _read_module(name)
+    if known is not None:
+        known[name] = info
+    return info
+
+
+def _read_module(name: str) -> ModuleInfo:
+    """Import ``name`` and return its source, FIGURE_FILES and imports (empty if it fails)."""
     try:
         module = importlib.import_module(name)
     except ImportError:
@@ -112,8 +126,11 @@ def _module_info(name: str) -> tuple[str, tuple[str, ...], frozenset[str]]:
     return source, files, frozenset(imported_modules(source))
 
 
-def modules_used(code: str) -> list[str]:
-    """Return every ``analysis`` module the code imports, directly or through other modules."""
+def modules_used(code: str, known: dict[str, ModuleInfo] | None = None) -> list[str]:
+    """Return every ``analysis`` module the code imports, directly or through other modules.
+
+    ``known``: modules already read in this run (see ``_module_info``).
+    """
     seen: set[str] = set()
     todo = sorted(imported_modules(code))
     while todo:
@@ -121,18 +138,23 @@ def modules_used(code: str) -> list[str]:
         if name in seen:
             continue
         seen.add(name)
-        todo.extend(sorted(_module_info(name)[2] - seen))
+        todo.extend(sorted(_module_info(name, known)[2] - seen))
     return sorted(seen)
 
 
-def figures_used(code: str, catalog: Catalog) -> set[str]:
-    """Return the ids of the figures a notebook's code uses (see the module docstring)."""
+def figures_used(
+    code: str, catalog: Catalog, known: dict[str, ModuleInfo] | None = None
+) -> set[str]:
+    """Return the ids of the figures a notebook's code uses (see the module docstring).
+
+    ``known``: modules already read in this run, so each is read once per catalogue.
+    """
     figures = catalog.figures
     ids = set(figures["figure_id"])
     text = [code]
     files: set[str] = set()
-    for name in modules_used(code):
-        source, declared, _ = _module_info(name)
+    for name in modules_used(code, known):
+        source, declared, _ = _module_info(name, known)
         text.append(source)
         files.update(declared)
     words = set(_WORD.findall("\n".join(text)))
@@ -148,8 +170,9 @@ def catalogue(catalog: Catalog, notebook_dir: Path = NOTEBOOK_DIR) -> pd.DataFra
     """
     figures = catalog.figures.reset_index(drop=True)
     users: dict[str, list[str]] = {fid: [] for fid in figures["figure_id"]}
+    known: dict[str, ModuleInfo] = {}
     for notebook in notebooks(notebook_dir):
-        for fid in sorted(figures_used(code_of(notebook), catalog)):
+        for fid in sorted(figures_used(code_of(notebook), catalog, known)):
             users[fid].append(notebook.stem)
     table = pd.DataFrame(
         {
@@ -195,7 +218,6 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@cache
 def _is_package(name: str) -> bool:
     """Tell whether ``name`` is one of the package's subpackages (``analysis.published``, ...)."""
     if not name.startswith(f"{PACKAGE}."):
