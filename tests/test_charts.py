@@ -87,9 +87,8 @@ def drawn(catalog) -> dict[str, charts.Chart]:
     return {name: PLOTTERS[name](catalog) for name in NAMES}
 
 
-@pytest.fixture
-def sample(catalog) -> charts.Chart:
-    """A small chart in the house style, drawn from the catalogue's first source."""
+def draw_sample(catalog, title: str = "b is larger than a") -> charts.Chart:
+    """Draw a small chart in the house style from the catalogue's first source."""
     source = catalog.sources.index[0]
     data = pd.DataFrame({"group": ["a", "b"], "value": [3, 5], "status": ["published", "inferred"]})
     with charts.style():
@@ -101,12 +100,18 @@ def sample(catalog) -> charts.Chart:
             catalog,
             fig,
             slug="sample",
-            title="b is larger than a",
+            title=title,
             description="Two bars: a is 3, b is 5 (inferred).",
             data=data,
             sources=[source],
             statuses=data["status"],
         )
+
+
+@pytest.fixture
+def sample(catalog) -> charts.Chart:
+    """A small chart in the house style, drawn from the catalogue's first source."""
+    return draw_sample(catalog)
 
 
 # -- every plotting function -------------------------------------------------------------------
@@ -296,21 +301,85 @@ def test_source_text_names_sources_and_statuses(catalog) -> None:
 # -- export for the report ---------------------------------------------------------------------
 
 
-def test_show_exports_chart_and_sidecar_when_asked(sample, tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(charts, "_exported", {})
+def exported_names(directory: Path) -> list[str]:
+    """Return the names of the charts exported into ``directory``, in the order shown."""
+    entries = [json.loads(p.read_text()) for p in directory.glob("*.json")]
+    return [e["slug"] for e in sorted(entries, key=lambda e: e["order"])]
+
+
+@pytest.fixture
+def report_run(tmp_path, monkeypatch) -> Path:
+    """Export charts shown into a fresh folder, as the report does for a notebook."""
     monkeypatch.setenv(charts.CHART_DIR_ENV, str(tmp_path))
     monkeypatch.setenv(charts.NOTEBOOK_ENV, "07-example")
+    return tmp_path
+
+
+def test_show_exports_chart_and_sidecar_when_asked(sample, report_run, capsys) -> None:
     charts.show(sample)
-    charts.show(sample)
-    names = sorted(p.name for p in tmp_path.iterdir())
-    expected = [f"{slug}.{fmt}" for slug in ("sample", "sample-2") for fmt in charts.FORMATS]
-    assert names == sorted([*expected, "sample.json", "sample-2.json"])
-    first = json.loads((tmp_path / "sample.json").read_text())
+    names = sorted(p.name for p in report_run.iterdir())
+    assert names == sorted(f"sample.{fmt}" for fmt in (*charts.FORMATS, "json"))
+    first = json.loads((report_run / "sample.json").read_text())
     assert first == charts.sidecar(sample, "07-example", 1)
     assert first["sources"] == list(sample.sources)
     assert first["statuses"] == ["published", "inferred"]
-    assert json.loads((tmp_path / "sample-2.json").read_text())["order"] == 2
-    assert (tmp_path / "sample.png").read_bytes() == charts.render(sample, "png")
+    assert (report_run / "sample.png").read_bytes() == charts.render(sample, "png")
+    assert (report_run / "sample.svg").read_bytes() == charts.render(sample, "svg")
+
+
+def test_showing_the_same_chart_again_exports_it_once(catalog, sample, report_run) -> None:
+    charts.show(sample)
+    before = {p.name: p.read_bytes() for p in report_run.iterdir()}
+    charts.show(sample)
+    charts.show(draw_sample(catalog))  # a cell run again draws the same chart anew
+    assert {p.name: p.read_bytes() for p in report_run.iterdir()} == before
+    assert exported_names(report_run) == ["sample"]
+
+
+def test_different_charts_with_one_slug_are_all_kept(catalog, sample, report_run) -> None:
+    other = draw_sample(catalog, title="a is smaller than b")
+    charts.show(sample)
+    charts.show(other)
+    assert exported_names(report_run) == ["sample", "sample-2"]
+    second = json.loads((report_run / "sample-2.json").read_text())
+    assert second == charts.sidecar(dataclasses.replace(other, slug="sample-2"), "07-example", 2)
+    assert (report_run / "sample-2.svg").read_bytes() == charts.render(other, "svg")
+    assert (report_run / "sample.svg").read_bytes() == charts.render(sample, "svg")
+
+
+def test_a_chart_shown_again_keeps_its_name_and_place(catalog, report_run) -> None:
+    titles = ["b is larger than a", "a is smaller than b", "a and b differ"]
+    for title in [titles[0], titles[1], titles[0], titles[1], titles[2], titles[0]]:
+        charts.show(draw_sample(catalog, title=title))
+    assert exported_names(report_run) == ["sample", "sample-2", "sample-3"]
+    shown = [
+        json.loads((report_run / f"{n}.json").read_text())["title"]
+        for n in ("sample", "sample-2", "sample-3")
+    ]
+    assert shown == titles
+
+
+def test_each_run_numbers_its_own_charts(sample, tmp_path, monkeypatch) -> None:
+    for notebook in ("01-first", "02-second"):
+        monkeypatch.setenv(charts.CHART_DIR_ENV, str(tmp_path / notebook))
+        monkeypatch.setenv(charts.NOTEBOOK_ENV, notebook)
+        charts.show(sample)
+        assert exported_names(tmp_path / notebook) == ["sample"]
+        sidecar = json.loads((tmp_path / notebook / "sample.json").read_text())
+        assert sidecar == charts.sidecar(sample, notebook, 1)
+
+
+def test_show_exports_into_a_run_it_is_given(catalog, sample, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(charts.CHART_DIR_ENV, raising=False)
+    run = charts.ExportRun(tmp_path / "charts", "07-example")
+    charts.show(sample, run)
+    charts.show(draw_sample(catalog, title="a is smaller than b"), run)
+    charts.show(sample, run)
+    assert exported_names(run.directory) == ["sample", "sample-2"]
+    assert sorted(run.exported()) == ["sample", "sample-2"]
+    assert charts.ExportRun.from_env({}) is None
+    environ = {charts.CHART_DIR_ENV: str(tmp_path), charts.NOTEBOOK_ENV: "07-example"}
+    assert charts.ExportRun.from_env(environ) == charts.ExportRun(tmp_path, "07-example")
 
 
 def test_show_exports_nothing_by_default(sample, tmp_path, monkeypatch) -> None:
@@ -333,8 +402,8 @@ def test_plotting_functions_need_a_chart_and_only_a_catalogue() -> None:
 
     def a_frame(frame: pd.DataFrame) -> charts.Chart: ...
 
-    assert charts._draws_from_catalog(only_catalog)
-    assert charts._draws_from_catalog(with_option)
-    assert not charts._draws_from_catalog(two_inputs)
-    assert not charts._draws_from_catalog(a_table)
-    assert not charts._draws_from_catalog(a_frame)
+    assert charts.draws_from_catalog(only_catalog)
+    assert charts.draws_from_catalog(with_option)
+    assert not charts.draws_from_catalog(two_inputs)
+    assert not charts.draws_from_catalog(a_table)
+    assert not charts.draws_from_catalog(a_frame)

@@ -8,6 +8,9 @@ is not a number is treated as hidden. The numbers a chart displays (``Chart.data
 protected table itself. Charts of records labelled synthetic say SYNTHETIC in their title,
 description and source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in
 their title, and their data carry the notice column the ``ppr`` tables carry.
+
+The charts over time are here; the breakdowns of victims are in ``record_breakdown_chart`` and
+the labels every one of them carries in ``record_chart_labels``, all importable from here.
 """
 
 from __future__ import annotations
@@ -16,81 +19,38 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from analysis.present import charts
-from analysis.records import disclosure, ppr
+from analysis.present.record_breakdown_chart import (
+    BREAKDOWN_TITLES,
+    FORMULA_START,
+    spreadsheet_safe,
+    who_the_clients_are,
+)
+from analysis.present.record_chart_labels import (
+    HIDDEN_HATCH,
+    SYNTHETIC_LABEL,
+    finish_record_chart,
+    shown_numbers,
+    shown_percents,
+    shown_text,
+    source_line,
+    title_prefix,
+)
+from analysis.records import disclosure
 
-SYNTHETIC_LABEL = "SYNTHETIC records"
-HIDDEN_HATCH = "xx"
-
-
-def _numbers(column: pd.Series) -> pd.Series:
-    """Return shown counts as numbers; any text that is not a whole number (hidden) as NaN."""
-    text = column.astype(str).str.replace(",", "", regex=False).str.strip()
-    return pd.to_numeric(text.where(text.str.fullmatch(r"\d+")), errors="coerce")
-
-
-def _percents(column: pd.Series) -> pd.Series:
-    """Return shown percentages as numbers; any other text (hidden, blank) as NaN."""
-    text = column.astype(str).str.strip()
-    return pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce")
-
-
-def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
-    """Return the line saying where the counts come from and what is hidden."""
-    origin = (
-        "Source: SYNTHETIC client records made by `python -m analysis synthesize` (invented, "
-        "not real clients), counted by the project's client-record rules."
-        if synthetic
-        else "Source: client records, counted by the project's client-record rules."
-    )
-    if suppress:
-        hidden = f"Hidden cells: {disclosure.legend(threshold)}."
-        if ppr.not_for_publication(suppress, threshold):
-            hidden = f"NOT FOR PUBLICATION: threshold {threshold} is below the default. {hidden}"
-    else:
-        hidden = "NOT FOR PUBLICATION: small counts are not suppressed."
-    return f"{origin} {hidden}"
-
-
-def _prefix(synthetic: bool, suppress: bool, threshold: int) -> str:
-    """Return the title's opening words: SYNTHETIC, NOT FOR PUBLICATION, as they apply."""
-    unpublishable = ppr.not_for_publication(suppress, threshold)
-    parts = ([SYNTHETIC_LABEL] if synthetic else []) + (
-        ["NOT FOR PUBLICATION"] if unpublishable else []
-    )
-    return f"{', '.join(parts)}: " if parts else ""
-
-
-def _finish(
-    fig: Figure,
-    *,
-    slug: str,
-    title: str,
-    description: str,
-    data: pd.DataFrame,
-    line: str,
-    synthetic: bool,
-    suppress: bool,
-    threshold: int,
-) -> charts.Chart:
-    """Add title and source line to ``fig`` and return it as a chart (data with notices)."""
-    statuses = ("synthetic",) if synthetic else ("client records",)
-    notices = ppr.notices_for(synthetic=synthetic, suppressed=suppress, threshold=threshold)
-    if notices:
-        data = data.assign(**{ppr.NOTICE_COLUMN: "; ".join(notices)})
-    return charts.compose(
-        fig,
-        slug=slug,
-        title=title,
-        description=description,
-        data=data,
-        sources=(),
-        statuses=statuses,
-        line=line,
-    )
+__all__ = [
+    "BREAKDOWN_TITLES",
+    "FORMULA_START",
+    "HIDDEN_HATCH",
+    "SYNTHETIC_LABEL",
+    "clients_by_fiscal_year",
+    "entries_by_quarter",
+    "matched_within_48h",
+    "source_line",
+    "spreadsheet_safe",
+    "who_the_clients_are",
+]
 
 
 def clients_by_fiscal_year(
@@ -103,8 +63,8 @@ def clients_by_fiscal_year(
     """Return stacked bars of victims and family members per fiscal year, labelled."""
     shown = protected["fiscal_year"]
     years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
-    victims, family = _numbers(years["victims"]), _numbers(years["family_members"])
-    clients = _numbers(years["clients"])
+    victims, family = shown_numbers(years["victims"]), shown_numbers(years["family_members"])
+    clients = shown_numbers(years["clients"])
     x = np.arange(len(years))
     with charts.style():
         fig, ax = charts.new_figure(8.5, 4.8)
@@ -134,13 +94,12 @@ def clients_by_fiscal_year(
                 label="Victims + family members, a part hidden (labelled as in the table)",
             )
             for i in np.flatnonzero(unsplit):
-                parts_text = (
-                    f"{_text(years['victims'].iloc[i])}\n+ {_text(years['family_members'].iloc[i])}"
-                )
+                victim_text = shown_text(years["victims"].iloc[i])
+                parts_text = f"{victim_text}\n+ {shown_text(years['family_members'].iloc[i])}"
                 ax.text(x[i], heights[i] / 2, parts_text, ha="center", va="center", fontsize=7)
             bottom = np.where(unsplit, heights, bottom)
         for i, value in enumerate(clients):
-            text = _text(years["clients"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
+            text = shown_text(years["clients"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             ax.text(x[i], bottom[i], text, ha="center", va="bottom", fontweight="bold")
         ax.set_xticks(x, [f"FY{y}" for y in years["fiscal_year"]])
         ax.set_ylabel("Clients (people)")
@@ -159,14 +118,14 @@ def clients_by_fiscal_year(
                 f"to {end:,} in FY{last['fiscal_year']}"
             )
         ax.set_title(
-            f"Over all years, each person counted once: {_text(total['clients'])} clients "
-            f"({_text(total['victims'])} victims, {_text(total['family_members'])} family "
-            "members)",
+            f"Over all years, each person counted once: {shown_text(total['clients'])} clients "
+            f"({shown_text(total['victims'])} victims, "
+            f"{shown_text(total['family_members'])} family members)",
             fontsize=9,
             fontweight="normal",
         )
-        prefix = _prefix(synthetic, suppress, threshold)
-        return _finish(
+        prefix = title_prefix(synthetic, suppress, threshold)
+        return finish_record_chart(
             fig,
             slug="records-clients-by-fiscal-year",
             title=f"{prefix}{finding}",
@@ -194,7 +153,7 @@ def entries_by_quarter(
     """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
     shown = protected["quarter"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
-    entries = _numbers(quarters["entries"])
+    entries = shown_numbers(quarters["entries"])
     x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
     with charts.style():
         fig, ax = charts.new_figure(10.0, 4.6)
@@ -203,7 +162,7 @@ def entries_by_quarter(
         for i, value in enumerate(entries):
             if np.isnan(value):
                 ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
-            text = _text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
+            text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
         ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
         for year, group in quarters.groupby("fiscal_year", sort=False):
@@ -221,7 +180,7 @@ def entries_by_quarter(
         ax.set_ylabel("Program entries (new and reopened cases)")
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
-        prefix = _prefix(synthetic, suppress, threshold)
+        prefix = title_prefix(synthetic, suppress, threshold)
         if entries.isna().any():
             finding = (
                 f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
@@ -234,7 +193,7 @@ def entries_by_quarter(
                 f"program entries per quarter peaked at {int(entries.iloc[best]):,} in "
                 f"FY{peak['fiscal_year']} Q{peak['quarter']}"
             )
-        return _finish(
+        return finish_record_chart(
             fig,
             slug="records-entries-by-quarter",
             title=f"{prefix}{finding}",
@@ -244,108 +203,6 @@ def entries_by_quarter(
                 "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
-            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
-            synthetic=synthetic,
-            suppress=suppress,
-            threshold=threshold,
-        )
-
-
-BREAKDOWN_TITLES = {
-    "gender_identity": "Gender identity",
-    "age_band": "Age at intake",
-    "country_of_origin": "Country of origin",
-    "referral_source": "Referral source",
-}
-
-
-def _long_breakdowns(shown: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Return the shown breakdown tables stacked: breakdown, group, victims, percent."""
-    frames = []
-    for name in ppr.BREAKDOWN_VICTIMS:
-        table = shown[name]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "breakdown": name,
-                    "group": table[name].astype(str).map(spreadsheet_safe),
-                    "victims": table["victims"],
-                    "percent": table["percent"],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Return a label that a spreadsheet shows as text (a leading ``'`` before ``=+-@``)."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
-def who_the_clients_are(
-    protected: Mapping[str, pd.DataFrame],
-    *,
-    synthetic: bool,
-    suppress: bool = True,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
-) -> charts.Chart:
-    """Return small multiples of victims by gender identity, age, country and referral source.
-
-    One panel per breakdown (seaborn bar plots on the house style's axes), each bar labelled
-    with its count and share; a hidden count is a hatched stub labelled as the table shows it.
-    """
-    import seaborn as sns
-
-    data = _long_breakdowns(protected)
-    with charts.style():
-        fig = Figure(figsize=(11.0, 8.5), layout="constrained")
-        axes = fig.subplots(2, 2).ravel()
-        for ax, name in zip(axes, ppr.BREAKDOWN_VICTIMS, strict=True):
-            part = data[(data["breakdown"] == name) & (data["group"] != disclosure.TOTAL_LABEL)]
-            part = part.assign(value=_numbers(part["victims"]).fillna(0))
-            order = part["group"].tolist()
-            sns.barplot(
-                data=part,
-                x="value",
-                y="group",
-                order=order,
-                orient="h",
-                errorbar=None,
-                color=charts.PALETTE["blue"],
-                ax=ax,
-            )
-            top = max(float(part["value"].max()), 1.0)
-            for i, (_, row) in enumerate(part.iterrows()):
-                number = _numbers(pd.Series([row["victims"]])).iloc[0]
-                if np.isnan(number):
-                    ax.barh(i, top * 0.02, color="white", edgecolor=charts.GREY, hatch=HIDDEN_HATCH)
-                    label = _text(row["victims"])
-                else:
-                    share = _percents(pd.Series([row["percent"]])).iloc[0]
-                    label = f"{int(number):,}" + ("" if np.isnan(share) else f" ({share:.1f}%)")
-                ax.text(row["value"] + top * 0.03, i, label, va="center", fontsize=8)
-            ax.set_xlim(0, top * 1.45)
-            ax.set_title(BREAKDOWN_TITLES[name], fontsize=10)
-            ax.set_xlabel("Victims (persons, by their latest entry)")
-            ax.set_ylabel("")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            charts.thousands(ax, "x")
-        prefix = _prefix(synthetic, suppress, threshold)
-        return _finish(
-            fig,
-            slug="records-who-the-clients-are",
-            title=f"{prefix}victims by gender identity, age at intake, country and referral source",
-            description=(
-                f"{prefix}four bar charts of victims (distinct persons, by their latest entry): "
-                "by gender identity, by age band at intake, by country of origin and by "
-                "referral source, each bar labelled with its count and percentage of all "
-                "victims. Free-text groups of fewer than the threshold number of persons are "
-                "merged; hidden counts are labelled as the protected table shows them."
-            ),
-            data=data,
             line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
             synthetic=synthetic,
             suppress=suppress,
@@ -363,7 +220,7 @@ def matched_within_48h(
     """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
     shown = protected["matched_within_48h"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
-    share = _percents(quarters["percent_yes"])
+    share = shown_percents(quarters["percent_yes"])
     x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
     with charts.style():
         fig, ax = charts.new_figure(10.0, 4.6)
@@ -374,7 +231,7 @@ def matched_within_48h(
                 ax.bar(
                     x[i], 2, width=0.85, color="white", hatch=HIDDEN_HATCH, edgecolor=charts.GREY
                 )
-                text = _text(quarters["percent_yes"].iloc[i]) or "no entries"
+                text = shown_text(quarters["percent_yes"].iloc[i]) or "no entries"
             else:
                 text = f"{value:.0f}%"
             ax.text(x[i], heights[i] + 1, text, ha="center", va="bottom", fontsize=7, rotation=90)
@@ -392,15 +249,15 @@ def matched_within_48h(
             )
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
-        prefix = _prefix(synthetic, suppress, threshold)
+        prefix = title_prefix(synthetic, suppress, threshold)
         total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
-        overall = _percents(pd.Series([total["percent_yes"]])).iloc[0]
+        overall = shown_percents(pd.Series([total["percent_yes"]])).iloc[0]
         finding = (
             "share of entries matched to a provider within 48 hours, per quarter"
             if np.isnan(overall)
             else f"{overall:.1f}% of entries were matched to a provider within 48 hours"
         )
-        return _finish(
+        return finish_record_chart(
             fig,
             slug="records-matched-within-48h",
             title=f"{prefix}{finding}",
@@ -416,9 +273,3 @@ def matched_within_48h(
             suppress=suppress,
             threshold=threshold,
         )
-
-
-def _text(value: object) -> str:
-    """Return a shown cell with thousands separators (hidden cells unchanged)."""
-    text = str(value)
-    return f"{int(text):,}" if text.isdigit() else text
