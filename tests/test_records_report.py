@@ -267,6 +267,13 @@ def test_parameters_are_injected_after_the_tagged_cell():
     position = records_report.inject_parameters(notebook, {"threshold": 5, "entries_path": "x"})
     assert position == tagged[0] + 1
     assert notebook.cells[position].source.endswith("threshold = 5\nentries_path = 'x'\n")
+    # A fixed id, kept by the note that replaces the cell: the same records give the same page.
+    assert notebook.cells[position].id == records_report.INJECTED_TAG
+    nbformat.validate(notebook)
+    records_report.describe_parameters(notebook, [Path("entries.csv")], 11, True, [])
+    assert notebook.cells[position].cell_type == "markdown"
+    assert notebook.cells[position].id == records_report.INJECTED_TAG
+    nbformat.validate(notebook)
 
 
 def test_help_names_the_flags(capsys):

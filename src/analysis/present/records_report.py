@@ -166,6 +166,7 @@ def inject_parameters(notebook: Any, parameters: dict[str, Any]) -> int:
         f"{name} = {value!r}\n" for name, value in parameters.items()
     )
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED_TAG]})
+    cell.id = INJECTED_TAG  # a fixed id, so the same records give the same page
     position = tagged[0] + 1
     notebook.cells.insert(position, cell)
     return position
@@ -225,7 +226,9 @@ def describe_parameters(
                     for n in reasons
                 )
             text = f"**Records analysed:** {names}; {state}. Checksums are in `summary.json`."
-            notebook.cells[n] = nbformat.v4.new_markdown_cell(text)
+            note = nbformat.v4.new_markdown_cell(text)
+            note.id = cell.id
+            notebook.cells[n] = note
 
 
 def render(notebook: Any, title: str) -> str:
