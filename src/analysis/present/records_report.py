@@ -176,9 +176,10 @@ def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
     """Return notebook ``path`` executed in a fresh kernel with ``parameters`` injected.
 
     Charts the notebook shows are exported into ``chart_dir``; the kernel runs in an empty
-    temporary directory.
+    private temporary directory and talks to this process through sockets (IPC) there.
     """
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -187,8 +188,14 @@ def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
     chart_dir.mkdir(parents=True, exist_ok=True)
     env = report.kernel_env(chart_dir, path.stem)
     with tempfile.TemporaryDirectory(prefix="records-report-") as workdir:
+        # The records pass between this process and the kernel through sockets in the private
+        # temporary directory (IPC), not over a TCP port that other local users could reach.
+        manager = AsyncKernelManager(
+            kernel_name="python3", transport="ipc", ip=str(Path(workdir) / "kernel")
+        )
         client = NotebookClient(
             notebook,
+            km=manager,
             timeout=report.TIMEOUT_S,
             kernel_name="python3",
             resources={"metadata": {"path": workdir}},
