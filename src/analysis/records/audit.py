@@ -27,232 +27,39 @@ already allow fewer). A shown count from 1 to ``threshold - 1`` is never protect
 band is narrower than their mark's are reported (``Result.narrowed``).
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
+
+The linear programs are in ``audit_programs``, the findings and the reading of marks in
+``audit_findings``; all of it is named here as ``audit.X``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-
-import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
 
 from analysis.records import disclosure
-from analysis.records.relations import EQ, Relation
+from analysis.records.audit_findings import TOLERANCE, Finding, Result, bounds, marked, span
+from analysis.records.audit_programs import LinearPrograms
+from analysis.records.relations import Relation
 
 Cell = disclosure.Cell
-TOLERANCE = 1e-6
 METHOD = "linear programming (scipy.optimize.linprog, HiGHS) over every relation and mark"
+_System = LinearPrograms  # also importable under its former name
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One hidden cell: its mark, feasible interval, band, and whether that protects it."""
-
-    cell: Cell
-    mark: str
-    low: float
-    high: float
-    band: tuple[float, float]
-    protected: bool
-
-
-@dataclass(frozen=True)
-class Result:
-    """The audit of a set of tables."""
-
-    threshold: int
-    width: int
-    findings: tuple[Finding, ...]
-    shown_small: tuple[Cell, ...] = ()
-    contradictions: tuple[str, ...] = ()
-
-    @property
-    def protected(self) -> bool:
-        """Return True when every hidden cell is protected and no small count is shown."""
-        return (
-            all(f.protected for f in self.findings)
-            and not self.shown_small
-            and not self.contradictions
-        )
-
-    @property
-    def failures(self) -> tuple[Finding, ...]:
-        """Return the under-protected hidden cells."""
-        return tuple(f for f in self.findings if not f.protected)
-
-    @property
-    def narrowed(self) -> tuple[Finding, ...]:
-        """Return the small cells whose band (from the marks alone) is narrower than 1..t-1."""
-        small = disclosure.small_mark(self.threshold)
-        return tuple(
-            f for f in self.findings if f.mark == small and _span(*f.band) < self.threshold - 2
-        )
-
-
-def bounds(
-    shown: Mapping[Cell, int | str], threshold: int
-) -> tuple[dict[Cell, int], dict[Cell, tuple[float, float]]]:
-    """Return the shown counts and, for hidden cells, the interval their mark allows.
-
-    ``shown`` maps each count cell to its shown value: an int, or a mark. Raises ValueError
-    for anything else.
-    """
-    small = disclosure.small_mark(threshold)
-    values, hidden = {}, {}
-    for cell, value in shown.items():
-        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            values[cell] = int(value)
-        elif value == small:
-            hidden[cell] = (1.0, float(threshold - 1))
-        elif value == disclosure.SUPPRESSED:
-            hidden[cell] = (float(threshold), math.inf)
-        else:
-            raise ValueError(f"cell {cell}: {value!r} is neither a count nor a mark")
-    return values, hidden
-
-
-class _System:
-    """The linear programs of one view of the tables: free cells in a box, the rest fixed."""
-
-    def __init__(
-        self,
-        fixed: Mapping[Cell, float],
-        box: Mapping[Cell, tuple[float, float]],
-        relations: Sequence[Relation],
-    ) -> None:
-        self.fixed, self.box = fixed, box
-        parent = {cell: cell for cell in box}
-
-        def root(cell: Cell) -> Cell:
-            while parent[cell] != cell:
-                parent[cell] = parent[parent[cell]]
-                cell = parent[cell]
-            return cell
-
-        involved = []
-        for relation in relations:
-            cells = [c for c in relation.cells if c in parent]
-            if cells:
-                involved.append((relation, cells[0]))
-                for cell in cells[1:]:
-                    a, b = root(cells[0]), root(cell)
-                    if a != b:
-                        parent[b] = a
-        self.component = {cell: root(cell) for cell in box}
-        self.members: dict[Cell, list[Cell]] = {}
-        for cell, top in self.component.items():
-            self.members.setdefault(top, []).append(cell)
-        self.relations: dict[Cell, list[Relation]] = {top: [] for top in self.members}
-        for relation, cell in involved:
-            self.relations[self.component[cell]].append(relation)
-        self.problems: dict[Cell, tuple] = {}
-        self.contradictions: list[str] = []
-        self.seen: dict[Cell, list[float]] = {}
-        self.seeded: set[Cell] = set()
-
-    def _problem(self, top: Cell) -> tuple:
-        if top in self.problems:
-            return self.problems[top]
-        cells = self.members[top]
-        index = {cell: i for i, cell in enumerate(cells)}
-        rows = {EQ: ([], [], []), "<=": ([], [], [])}
-        for relation in self.relations[top]:
-            coefficients = np.zeros(len(cells))
-            rhs = relation.rhs
-            for cell, k in relation.terms:
-                if cell in index:
-                    coefficients[index[cell]] += k
-                else:
-                    rhs -= k * self.fixed[cell]
-            matrix, vector, owners = rows[relation.sense]
-            matrix.append(coefficients)
-            vector.append(rhs)
-            owners.append(relation)
-        limits = [
-            (self.box[c][0], None if math.isinf(self.box[c][1]) else self.box[c][1]) for c in cells
-        ]
-        arrays = {}
-        for sense, (matrix, vector, owners) in rows.items():
-            if matrix:
-                arrays[sense] = (sparse.csr_array(np.array(matrix)), np.array(vector), owners)
-            else:
-                arrays[sense] = (None, None, [])
-        problem = (index, arrays, limits)
-        self.problems[top] = problem
-        return problem
-
-    def _run(self, top: Cell, objective: np.ndarray):
-        """Solve one program of a component; remember the values every solution gives."""
-        index, rows, limits = self._problem(top)
-        (a_eq, b_eq, _), (a_ub, b_ub, _) = rows[EQ], rows["<="]
-        result = linprog(
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs"
-        )
-        if result.status == 0:
-            for cell, i in index.items():
-                seen = self.seen.setdefault(cell, [math.inf, -math.inf])
-                seen[0], seen[1] = min(seen[0], result.x[i]), max(seen[1], result.x[i])
-        return result
-
-    def witnessed(self, cell: Cell) -> tuple[float, float]:
-        """Return the least and greatest value of ``cell`` in the solutions found so far.
-
-        The first call for a component solves two programs (least total, greatest total of
-        the cells bounded above), so every cell has feasible values to start from. The
-        feasible interval contains these values.
-        """
-        top = self.component[cell]
-        if top not in self.seeded:
-            self.seeded.add(top)
-            index, _, limits = self._problem(top)
-            self._run(top, np.ones(len(index)))
-            bounded = np.array([0.0 if high is None else -1.0 for _, high in limits])
-            if bounded.any():
-                self._run(top, bounded)
-        low, high = self.seen.get(cell, (math.inf, -math.inf))
-        return low, high
-
-    def interval(self, cell: Cell) -> tuple[float, float, set[Relation]]:
-        """Return the cell's least and greatest feasible value and the relations binding them."""
-        top = self.component[cell]
-        index, rows, _ = self._problem(top)
-        ends, binding = [], set()
-        for sign in (1.0, -1.0):
-            objective = np.zeros(len(index))
-            objective[index[cell]] = sign
-            result = self._run(top, objective)
-            # Every cell is bounded below, so the least value exists when the system is
-            # feasible; HiGHS may then report an unbounded greatest value as "infeasible or
-            # unbounded", which is unbounded here.
-            feasible = bool(ends) and not math.isnan(ends[0])
-            if result.status == 3 or (result.status == 2 and sign < 0 and feasible):
-                ends.append(-sign * math.inf)
-                continue
-            if result.status != 0:
-                self.contradictions.append(f"cell {cell}: {result.message}")
-                ends.append(math.nan)
-                continue
-            ends.append(sign * result.fun)
-            for sense, duals in ((EQ, result.eqlin), ("<=", result.ineqlin)):
-                owners = rows[sense][2]
-                if owners:
-                    marginals = np.asarray(duals.marginals)
-                    binding.update(
-                        r for r, m in zip(owners, marginals, strict=True) if abs(m) > 1e-9
-                    )
-        return ends[0], ends[1], binding
-
-
-def _span(low: float, high: float) -> float:
-    """Return the width of an interval rounded inwards to whole numbers (inf if unbounded)."""
-    if math.isnan(low) or math.isnan(high):
-        return -math.inf
-    if math.isinf(high):
-        return math.inf
-    return math.floor(high + TOLERANCE) - math.ceil(low - TOLERANCE)
+# What callers name as ``audit.X``: the audit, the audit-and-add loop and what they report.
+__all__ = [
+    "METHOD",
+    "TOLERANCE",
+    "Cell",
+    "Finding",
+    "LinearPrograms",
+    "Result",
+    "_System",
+    "audit",
+    "bounds",
+    "harden",
+    "marked",
+]
 
 
 class _Auditor:
@@ -267,7 +74,7 @@ class _Auditor:
         large = (float(self.threshold), math.inf)
         box = {c: (small if v < self.threshold else large) for c, v in self.values.items() if v > 0}
         zeros = {c: 0.0 for c, v in self.values.items() if v <= 0}
-        self.pattern = _System(zeros, box, relations)
+        self.pattern = LinearPrograms(zeros, box, relations)
         self.bands: dict[Cell, tuple[float, float]] = {}
 
     def covers(self, cell: Cell, low: float, high: float, box: tuple[float, float]):
@@ -299,14 +106,14 @@ class _Auditor:
     def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
         """Return findings (for ``cells``, default every hidden one) and binding relations."""
         values, box = bounds(shown, self.threshold)
-        system = _System(values, box, self.relations)
+        system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
         findings, binding = [], {}
         band_of_mark = (1.0, float(self.threshold - 1))
         for cell in targets:
 
             def enough(low: float, high: float, cell: Cell = cell) -> bool:
-                if _span(low, high) >= self.width - TOLERANCE:
+                if span(low, high) >= self.width - TOLERANCE:
                     return True
                 return (
                     box[cell] == band_of_mark
@@ -349,15 +156,6 @@ def audit(
     auditor = _Auditor(pattern, relations, threshold, width)
     findings, _, small, contradictions = auditor.check(shown)
     return Result(threshold, auditor.width, tuple(findings), small, contradictions)
-
-
-def marked(values: Mapping[Cell, int], hidden: Iterable[Cell], threshold: int):
-    """Return each cell as shown: its value, or its mark when hidden."""
-    hidden = set(hidden)
-    return {
-        cell: disclosure.mark_of(value, threshold) if cell in hidden else int(value)
-        for cell, value in values.items()
-    }
 
 
 def harden(
