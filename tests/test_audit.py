@@ -51,7 +51,7 @@ def test_suppression_passes_its_own_audit_on_sparse_inputs(drawn, threshold):
     # shown so far (enough to prove protection), so each lies within the exact feasible
     # interval, and the true value of every hidden cell lies in that exact interval.
     fixed, box = audit.bounds(protection.shown_cells(shown), threshold)
-    system = audit._System(fixed, box, ppr.relations_of(shown, PERIODS))
+    system = audit.LinearPrograms(fixed, box, ppr.relations_of(shown, PERIODS))
     for finding in result.findings:
         name, row, column = finding.cell
         value = int(tables[name][column].iat[row])

@@ -44,7 +44,6 @@ from analysis.records.relations import Relation
 
 Cell = disclosure.Cell
 METHOD = "linear programming (scipy.optimize.linprog, HiGHS) over every relation and mark"
-_System = LinearPrograms  # also importable under its former name
 
 # What callers name as ``audit.X``: the audit, the audit-and-add loop and what they report.
 __all__ = [
@@ -54,7 +53,6 @@ __all__ = [
     "Finding",
     "LinearPrograms",
     "Result",
-    "_System",
     "audit",
     "bounds",
     "harden",
