@@ -169,13 +169,14 @@ con.execute(sys.argv[1])
 # Times each step of ``python -m analysis ppr`` (as ``analysis.commands.ppr.run`` does them)
 # in one fresh process, and prints them as JSON.
 BREAKDOWN = """
-import json, sys, time
-steps = {}
+import json, resource, sys, time
+steps, peaks = {}, {}
 mark = time.perf_counter()
 def step(name):
     global mark
     now = time.perf_counter()
     steps[name] = now - mark
+    peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     mark = now
 from pathlib import Path
 from analysis import cli
@@ -200,14 +201,15 @@ four = {
     "trafficking_type": indicators.victims_by_trafficking_type(prepared),
 }
 step("counting the four tables (preparing included)")
-tables = ppr.count(entries, closures, periods, threshold=threshold, persons=persons)
-counted = time.perf_counter() - mark
 del prepared
+mark = time.perf_counter()
+tables = ppr.count(entries, closures, periods, threshold=threshold, persons=persons)
+step("the other tables (count less the four)")
+steps["the other tables (count less the four)"] -= steps[
+    "counting the four tables (preparing included)"
+]
 same = all(four[name].equals(tables[name]) for name in four)
 mark = time.perf_counter()
-steps["the other tables (count less the four)"] = counted - sum(
-    steps[k] for k in ("counting the four tables (preparing included)",)
-)
 synthetic = records.is_synthetic(entries, closures)
 shown = ppr.protect(tables, threshold=threshold, suppress=True, periods=periods)
 step("protection")
@@ -221,7 +223,7 @@ steps["  of which SHA-256 of the inputs"] = checksums
 steps["summary (checksums and audit included)"] -= checksums
 ppr.write(out, shown, summary, notices)
 step("writing")
-print(json.dumps({"steps": steps, "same": same}))
+print(json.dumps({"steps": steps, "peaks": peaks, "same": same}))
 """
 
 
@@ -492,8 +494,10 @@ def main() -> int:
         )
         found = breakdown(work)
         print("\nwhere ppr's time goes (in process, one run, suppressed):")
+        print(f"  {'step':<48} {'time':>8}   peak so far")
         for name, seconds in found["steps"].items():
-            print(f"  {name:<48} {seconds:6.2f} s")
+            peak_text = f"{found['peaks'][name] / 1e9:6.2f} GB" if name in found["peaks"] else ""
+            print(f"  {name:<48} {seconds:6.2f} s   {peak_text}")
         whole = sum(v for k, v in found["steps"].items() if not k.startswith(" "))
         print(f"  {'total':<48} {whole:6.2f} s")
         if not found["same"]:

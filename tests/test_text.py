@@ -67,15 +67,6 @@ def test_factorized_equals_dictionary_encoding(seed):
     assert distinct.to_pylist() == encoded.dictionary.to_pylist()
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_positions_in_equal_index_in(seed):
-    rng = np.random.default_rng(seed)
-    known = pa.array(list(dict.fromkeys(rng.choice(np.array(CELLS[:10], dtype=object), 8))))
-    cells = pa.array(list(rng.choice(np.array(CELLS, dtype=object), size=100)))
-    found = pc.index_in(cells, value_set=known).fill_null(-1).to_pylist()
-    assert text.positions_in(cells, known).tolist() == found
-
-
 def test_short_cells_are_packed_and_long_ones_are_not():
     assert text.packed(pa.array(["x" * text.PACKED_BYTES])) is not None
     assert text.packed(pa.array(["x" * (text.PACKED_BYTES + 1)])) is None

@@ -22,8 +22,8 @@ from analysis.records.contract import (
 from analysis.records.csv_reader import _read_csv
 from analysis.records.opening import _refuse_header_below
 from analysis.records.parquet_reader import _read_parquet
-from analysis.records.text import stripped, text_array
 from analysis.records.problems import Problems
+from analysis.records.text import stripped, text_array
 from analysis.records.xlsx_reader import _read_xlsx
 
 

@@ -52,29 +52,34 @@ def prepare(
     text ``1``-``10`` or ``unknown``). ``person_codes`` are the entries' codes when already
     computed (``records.read_coded_entries``); else they are computed here.
     """
-    years = fiscal.fiscal_year(entries["intake_date"]).astype("int64")
+    dates = entries["intake_date"]
+    order = np.argsort(dates.to_numpy("datetime64[us]"), kind="stable")  # oldest first
+    years = fiscal.fiscal_year(dates).astype("int64")
     region = entries["acf_region"].astype("Int64")
     region_codes = region.fillna(len(ACF_REGIONS) + 1).astype("int64").to_numpy() - 1
+    family = np.zeros(len(entries), dtype=np.int64)
+    for column in records.FAMILY_COLUMNS:
+        family += entries[column].to_numpy(dtype=np.int64)
+    person = _persons(entries) if person_codes is None else person_codes
     prepared = pd.DataFrame(
         {
-            "row": np.arange(len(entries), dtype="int64"),
-            "person": _persons(entries) if person_codes is None else person_codes,
-            "grantee": _grantees(entries["grantee"]),
-            "intake_date": entries["intake_date"].to_numpy(),
-            "fiscal_year": years.to_numpy(),
-            "quarter": fiscal.fiscal_quarter(entries["intake_date"]).astype("int64").to_numpy(),
-            "cohort": _cohorts(years, periods),
-            "family": entries[list(records.FAMILY_COLUMNS)].astype("int64").sum(axis=1).to_numpy(),
+            "row": order.astype("int64"),
+            "person": np.asarray(person)[order],
+            "grantee": _grantees(entries["grantee"])[order],
+            "intake_date": dates.to_numpy()[order],
+            "fiscal_year": years.to_numpy()[order],
+            "quarter": fiscal.fiscal_quarter(dates).astype("int64").to_numpy()[order],
+            "cohort": _cohorts(years, periods)[order],
+            "family": family[order],
             "trafficking_type": _categorical(
                 entries["trafficking_type"], records.TRAFFICKING_TYPES
-            ),
+            )[order],
             "eligibility_status": _categorical(
                 entries["eligibility_status"], records.ELIGIBILITY_STATUSES
-            ),
-            "acf_region": pd.Categorical.from_codes(region_codes, categories=REGION_LABELS),
+            )[order],
+            "acf_region": pd.Categorical.from_codes(region_codes[order], categories=REGION_LABELS),
         }
     )
-    prepared = prepared.sort_values("intake_date", kind="stable").reset_index(drop=True)
     prepared["latest"] = ~prepared["person"].duplicated(keep="last").to_numpy()
     return prepared
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.records.text import factorized, positions_in, text_array, trimmed
+from analysis.records.text import factorized, text_array, trimmed
 
 
 def person_key(frame: pd.DataFrame) -> pd.Series:
@@ -91,7 +91,8 @@ def _folded_index(
         folded = pc.replace_with_mask(folded, wide, pa.array(exact, type=folded.type))
     if value_set is None:
         return factorized(folded)
-    return positions_in(folded, value_set), value_set
+    found = pc.index_in(folded, value_set=value_set).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False).astype(np.int64), value_set
 
 
 def _arrow(values: pd.Series) -> pa.Array:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.records.contract import (
     CLOSURE_COLUMNS,
@@ -125,6 +126,7 @@ def read_coded_entries(
         _check_duplicates(frame, raw, rows, key, persons.codes, problems)
     problems.raise_if_any(path, "entries")
     _name_sheet(frame, raw)
+    _release(raw)
     assert persons is not None  # grantee and client_id are required columns
     return frame, persons
 
@@ -167,7 +169,15 @@ def read_closures(
             _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "closures")
     _name_sheet(frame, raw)
+    _release(raw)
     return frame
+
+
+def _release(raw: pd.DataFrame) -> None:
+    """Drop the raw text of the columns read and give the memory no frame holds back."""
+    for name in list(raw.columns):
+        del raw[name]
+    pa.default_memory_pool().release_unused()
 
 
 def _name_sheet(frame: pd.DataFrame, raw: pd.DataFrame) -> None:

@@ -107,20 +107,6 @@ def factorized(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes, array.take(pa.array(first))
 
 
-def positions_in(array: pa.Array, value_set: pa.Array) -> np.ndarray:
-    """Return each cell's position in ``value_set`` (distinct cells), -1 for a cell not in it.
-
-    The same as ``pc.index_in`` (nulls as -1), faster for short cells.
-    """
-    keys, known = packed(array), packed(value_set)
-    if keys is None or known is None:
-        found = pc.index_in(array, value_set=value_set)
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    codes, _ = _pair_codes(np.concatenate([known, keys]))
-    where = pd.Index(codes[: len(known)]).get_indexer(codes[len(known) :])
-    return where.astype(np.int64)
-
-
 def _pair_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
     """Return a code per row of two uint64 (equal rows, equal codes; first seen, first code)."""
     high, high_values = pd.factorize(keys[:, 0])

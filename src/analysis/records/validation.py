@@ -307,12 +307,16 @@ def _check_closure_people(
     intake = entries["intake_date"].to_numpy("datetime64[us]").view("int64")
     never = np.iinfo(np.int64).max
     intake = np.where(entries["intake_date"].isna().to_numpy(), never, intake)
-    first_by_person = pd.Series(intake).groupby(entry_codes, sort=False).min()
-    first_intake = np.append(first_by_person.to_numpy(dtype=np.int64), never)
     closure_codes = person_codes(frame, people)[0]
-    where = first_by_person.index.get_indexer(closure_codes)
-    known = (closure_codes >= 0) & (where >= 0)
-    where[where < 0] = len(first_intake) - 1  # unknown: compared with ``never``, not reported
+    size = len(people.grantees) * max(len(people.clients), 1)
+    where, slots = _slots(entry_codes, closure_codes, size)
+    first_intake = np.full(slots + 1, never, dtype=np.int64)  # the last slot: no entry
+    has_entry = np.zeros(slots + 1, dtype=bool)
+    coded = where[0] < slots
+    np.minimum.at(first_intake, where[0][coded], intake[coded])
+    has_entry[where[0][coded]] = True
+    where = where[1]
+    known = has_entry[where]  # unknown: compared with ``never``, not reported
     named = ~((frame["grantee"] == "") | (frame["client_id"] == "")).to_numpy()
     unknown = np.flatnonzero(named & ~known)
     for position in unknown[:MAX_LISTED]:
@@ -342,6 +346,31 @@ def _check_closure_people(
         closure_codes = closure_codes.copy()
         closure_codes[outside] = offset + person_codes(frame.loc[outside])[0]
     return closure_codes
+
+
+def _slots(
+    entry_codes: np.ndarray, closure_codes: np.ndarray, size: int
+) -> tuple[tuple[np.ndarray, np.ndarray], int]:
+    """Return a slot per entry and per closure for its person, and the number of slots.
+
+    Persons with the same code share a slot; a code of -1 (or a closure's person without an
+    entry) gets the slot ``slots``. Codes are below ``size``: slots are the codes themselves
+    when that is not many more than the entries, else the distinct codes of the entries.
+    """
+    if size <= 4 * len(entry_codes) + 1024:
+        return (
+            np.where(entry_codes >= 0, entry_codes, size),
+            np.where(closure_codes >= 0, closure_codes, size),
+        ), size
+    distinct = np.unique(entry_codes[entry_codes >= 0])
+    slots = len(distinct)
+
+    def slot(codes: np.ndarray) -> np.ndarray:
+        found = np.minimum(np.searchsorted(distinct, codes), max(slots - 1, 0))
+        hit = (codes >= 0) & (distinct[found] == codes) if slots else np.zeros(len(codes), bool)
+        return np.where(hit, found, slots)
+
+    return (slot(entry_codes), slot(closure_codes)), slots
 
 
 def _check_duplicates(
