@@ -54,20 +54,24 @@ def _bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
         if len(buffers) > 2 and buffers[2] is not None
         else np.zeros(0, dtype=np.uint8)
     )
-    return offsets.astype(np.int64), data
+    return offsets, data
 
 
 def _may_trim(chunk: pa.Array) -> bool:
-    """Return False only when no cell begins or ends with a byte that trimming may remove."""
+    """Return False only when no cell begins or ends with a byte that trimming may remove.
+
+    An empty cell is looked at by its neighbours' bytes, which can only make the answer True.
+    """
     found = _bytes(chunk)
     if found is None:
         return True
     offsets, data = found
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    if not filled.any():
+    if not len(data):
         return False
-    return bool(_EDGE[data[starts[filled]]].any() or _EDGE[data[ends[filled] - 1]].any())
+    top = len(data) - 1
+    first = data[np.minimum(offsets[:-1], top)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    return bool(_EDGE[first].any() or _EDGE[last].any())
 
 
 def packed(array: pa.Array) -> np.ndarray | None:
@@ -80,7 +84,7 @@ def packed(array: pa.Array) -> np.ndarray | None:
     if found is None:
         return None
     offsets, data = found
-    starts, lengths = offsets[:-1], np.diff(offsets)
+    starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
     if len(lengths) and int(lengths.max()) > PACKED_BYTES:
         return None
     matrix = np.zeros((len(lengths), PACKED_BYTES + 1), dtype=np.uint8)
