@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.published import timeline
+from analysis.published import catalog, timeline
 from analysis.records import disclosure, ppr, records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
@@ -41,6 +41,20 @@ def unsuppressed(tmp_path: Path) -> Path:
     args = ["--entries", str(ENTRIES), "--closures", str(CLOSURES), "--out", str(out)]
     assert run_ppr(*args, "--no-suppress") == 0
     return out
+
+
+def test_cohort_periods_are_those_of_the_whole_catalogue():
+    # ppr reads only the awards table; the periods are the same as from the full catalogue.
+    light = ppr.cohort_periods()
+    full = timeline.cohort_periods(catalog.load())
+    pd.testing.assert_frame_equal(light, full)
+    assert len(light) >= 2
+
+
+def test_one_table_is_read_as_the_catalogue_reads_it():
+    full = catalog.load()
+    for name in (timeline.AWARDS, timeline.EVENTS):
+        pd.testing.assert_frame_equal(catalog.load_table(name), full.table(name))
 
 
 def test_no_suppress_writes_exactly_the_hand_checked_tables(unsuppressed):

@@ -129,6 +129,28 @@ def load(data_dir: str | Path | None = None) -> Catalog:
     return catalog
 
 
+def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Read and check one table of a data directory, as ``load(data_dir).table(name)`` gives it.
+
+    Only that table's file, the schemas and the sources are read (the sources for the table's
+    source ids); raise ``DataError`` listing every problem found in them.
+    """
+    root = default_data_dir(data_dir)
+    if not root.is_dir():
+        raise DataError(f"{root}: data directory not found")
+    problems: list[str] = []
+    sources = _load_sources(root, problems)
+    schemas = _load_schemas(root, problems)
+    if name not in schemas:
+        problems.append(f"{root / 'schema'}: no schema for the {name!r} table")
+        table = pd.DataFrame(columns=[FILE, ROW])
+    else:
+        table = _load_table(root, schemas[name], set(sources.index), problems)
+    if problems:
+        raise DataError(problems, heading=f"{root}: the data do not match their schema")
+    return table.drop(columns=[ROW, FILE])
+
+
 def _load_sources(root: Path, problems: list[str]) -> pd.DataFrame:
     path = root / "sources.yml"
     entries = _read_yaml(path, problems) or []

@@ -39,7 +39,11 @@ def cohort_periods(catalog: Catalog) -> pd.DataFrame:
     Columns: ``cohort`` (int), ``first_fiscal_year``, ``last_fiscal_year``, ``grantees`` (sorted
     tuple of names), ``period_status`` (the least certain status among the cohort's rows).
     """
-    table = awards(catalog)
+    return periods_of_awards(awards(catalog))
+
+
+def periods_of_awards(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the cohort periods (as ``cohort_periods``) of an awards table."""
     table = table[table["cohort"].notna()].copy()
     table["cohort"] = table["cohort"].astype(int)
     rows = []

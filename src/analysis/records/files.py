@@ -22,8 +22,8 @@ from analysis.records.contract import (
 from analysis.records.csv_reader import _read_csv
 from analysis.records.opening import _refuse_header_below
 from analysis.records.parquet_reader import _read_parquet
-from analysis.records.persons import _text_array
 from analysis.records.problems import Problems
+from analysis.records.text import stripped, text_array
 from analysis.records.xlsx_reader import _read_xlsx
 
 
@@ -63,9 +63,9 @@ def read_table(
         frame.attrs[SHEET_ATTRIBUTE] = sheet_read
     for name in frame.columns:  # each reader gives "" (never null) for a blank cell
         values = _nfc(frame[name])
-        frame[name] = values if name in untrimmed else values.str.strip()
+        frame[name] = values if name in untrimmed else stripped(values)
     if len(frame.columns):
-        blank_row = (frame.iloc[:, 0].str.strip() == "").to_numpy().copy()
+        blank_row = (stripped(frame.iloc[:, 0]) == "").to_numpy().copy()
         candidates = np.flatnonzero(blank_row)
         if len(candidates):
             cells = frame.iloc[candidates].apply(lambda column: column.str.strip() == "")
@@ -137,7 +137,7 @@ def _not_a_file(mode: int) -> str:
 
 def _nfc(values: pd.Series) -> pd.Series:
     """Return text in Unicode normal form C, so that the same name typed anywhere is equal."""
-    data = _text_array(values)
+    data = text_array(values)
     if data is not None and all(_ascii_only(chunk) for chunk in data.chunks):
         return values  # the common case, seen in the bytes at once
     wide = ~values.str.isascii().fillna(True).astype(bool)

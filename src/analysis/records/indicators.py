@@ -27,10 +27,39 @@ import pandas as pd
 
 from analysis.published import fiscal, timeline
 from analysis.records import records
+from analysis.records.breakdowns import (
+    AGE_BANDS,
+    AGE_EDGES,
+    DELAY_COLUMNS,
+    MAX_SHOWN_GROUPS,
+    OTHER_COUNTRIES,
+    OTHER_IDENTITY,
+    OTHER_SOURCES,
+    _free_text_table,
+    age_band,
+    days_referral_to_intake,
+    folded_text,
+    matched_within_48h,
+    victims_by_age_band,
+    victims_by_country_of_origin,
+    victims_by_gender_identity,
+    victims_by_referral_source,
+)
+from analysis.records.table_rows import TOTAL, UNKNOWN, categorical, with_total
 
-TOTAL = "Total"
+# What callers name as ``indicators.X``: the counting here and the breakdowns beside it.
+__all__ = [
+    "ACF_REGIONS", "AGE_BANDS", "AGE_EDGES", "CLIENT_COUNTS", "DELAY_COLUMNS",
+    "MAX_SHOWN_GROUPS", "NO_COHORT", "OTHER_COUNTRIES", "OTHER_IDENTITY", "OTHER_SOURCES",
+    "PERSON_COUNTS", "REGION_LABELS", "TOTAL", "UNKNOWN", "_free_text_table", "age_band",
+    "clients_by_cohort", "clients_by_fiscal_year", "clients_by_grantee", "clients_by_quarter",
+    "closure_outcomes", "days_referral_to_intake", "folded_text", "matched_within_48h",
+    "prepare", "totals", "victims_by", "victims_by_acf_region", "victims_by_age_band",
+    "victims_by_country_of_origin", "victims_by_eligibility_status",
+    "victims_by_gender_identity", "victims_by_referral_source", "victims_by_trafficking_type",
+]  # fmt: skip
+
 NO_COHORT = "none"
-UNKNOWN = "unknown"
 CLIENT_COUNTS = ("entries", "victims", "family_members", "clients")
 PERSON_COUNTS = ("victims", "family_members", "clients")
 ACF_REGIONS = tuple(str(r) for r in range(1, 11))
@@ -52,29 +81,34 @@ def prepare(
     text ``1``-``10`` or ``unknown``). ``person_codes`` are the entries' codes when already
     computed (``records.read_coded_entries``); else they are computed here.
     """
-    years = fiscal.fiscal_year(entries["intake_date"]).astype("int64")
+    dates = entries["intake_date"]
+    order = np.argsort(dates.to_numpy("datetime64[us]"), kind="stable")  # oldest first
+    years = fiscal.fiscal_year(dates).astype("int64")
     region = entries["acf_region"].astype("Int64")
     region_codes = region.fillna(len(ACF_REGIONS) + 1).astype("int64").to_numpy() - 1
+    family = np.zeros(len(entries), dtype=np.int64)
+    for column in records.FAMILY_COLUMNS:
+        family += entries[column].to_numpy(dtype=np.int64)
+    person = _persons(entries) if person_codes is None else person_codes
     prepared = pd.DataFrame(
         {
-            "row": np.arange(len(entries), dtype="int64"),
-            "person": _persons(entries) if person_codes is None else person_codes,
-            "grantee": _grantees(entries["grantee"]),
-            "intake_date": entries["intake_date"].to_numpy(),
-            "fiscal_year": years.to_numpy(),
-            "quarter": fiscal.fiscal_quarter(entries["intake_date"]).astype("int64").to_numpy(),
-            "cohort": _cohorts(years, periods),
-            "family": entries[list(records.FAMILY_COLUMNS)].astype("int64").sum(axis=1).to_numpy(),
-            "trafficking_type": _categorical(
-                entries["trafficking_type"], records.TRAFFICKING_TYPES
-            ),
-            "eligibility_status": _categorical(
+            "row": order.astype("int64"),
+            "person": np.asarray(person)[order],
+            "grantee": _grantees(entries["grantee"])[order],
+            "intake_date": dates.to_numpy()[order],
+            "fiscal_year": years.to_numpy()[order],
+            "quarter": fiscal.fiscal_quarter(dates).astype("int64").to_numpy()[order],
+            "cohort": _cohorts(years, periods)[order],
+            "family": family[order],
+            "trafficking_type": categorical(entries["trafficking_type"], records.TRAFFICKING_TYPES)[
+                order
+            ],
+            "eligibility_status": categorical(
                 entries["eligibility_status"], records.ELIGIBILITY_STATUSES
-            ),
-            "acf_region": pd.Categorical.from_codes(region_codes, categories=REGION_LABELS),
+            )[order],
+            "acf_region": pd.Categorical.from_codes(region_codes[order], categories=REGION_LABELS),
         }
     )
-    prepared = prepared.sort_values("intake_date", kind="stable").reset_index(drop=True)
     prepared["latest"] = ~prepared["person"].duplicated(keep="last").to_numpy()
     return prepared
 
@@ -85,13 +119,6 @@ def _persons(entries: pd.DataFrame) -> np.ndarray:
     A person is (grantee, client_id), trimmed and case-insensitive (``records.person_codes``).
     """
     return records.person_codes(entries)[0]
-
-
-def _categorical(values: pd.Series, categories: tuple[str, ...]) -> pd.Categorical:
-    """Return ``values`` as a categorical of ``categories`` (other values become missing)."""
-    codes, uniques = pd.factorize(values)
-    positions = pd.Index(categories).get_indexer(pd.Index(uniques, dtype=object))
-    return pd.Categorical.from_codes(positions[codes], categories=categories)
 
 
 def _grantees(grantee: pd.Series) -> pd.Categorical:
@@ -118,18 +145,6 @@ def _cohorts(years: pd.Series, periods: pd.DataFrame | None) -> pd.Categorical:
     categories = [*labels, NO_COHORT]
     positions = pd.Index(categories).get_indexer(pd.Index(names, dtype=object))
     return pd.Categorical.from_codes(positions[codes], categories=categories)
-
-
-def _latest(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Return each person's latest entry within each group of ``by`` (rows are oldest first)."""
-    prepared = prepared[["person", *by, "family"]]
-    key = prepared["person"].to_numpy().astype("int64")
-    for column in by:
-        values = prepared[column]
-        codes = values.cat.codes.to_numpy() if values.dtype == "category" else values.to_numpy()
-        codes = codes.astype("int64") - codes.min()
-        key = key * (int(codes.max()) + 1) + codes
-    return prepared[~pd.Series(key).duplicated(keep="last").to_numpy()]
 
 
 def _count(prepared: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -189,26 +204,15 @@ def totals(prepared: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def _with_total(table: pd.DataFrame, labels: list[str], total: dict[str, int]) -> pd.DataFrame:
-    """Return ``table`` with its labels as text and a Total row appended."""
-    table = table.copy()
-    for label in labels:
-        table[label] = table[label].astype(str).astype(object)
-    row = {label: "" for label in labels} | {labels[0]: TOTAL} | total
-    counts = [c for c in table.columns if c not in labels]
-    out = pd.concat([table, pd.DataFrame([{c: row[c] for c in table.columns}])], ignore_index=True)
-    return out.astype({c: "int64" for c in counts})
-
-
 def clients_by_fiscal_year(prepared: pd.DataFrame) -> pd.DataFrame:
     """Return ``fiscal_year,entries,victims,family_members,clients``, years ascending, Total."""
-    return _with_total(_count(prepared, ["fiscal_year"]), ["fiscal_year"], totals(prepared))
+    return with_total(_count(prepared, ["fiscal_year"]), ["fiscal_year"], totals(prepared))
 
 
 def clients_by_quarter(prepared: pd.DataFrame) -> pd.DataFrame:
     """Return ``fiscal_year,quarter,entries,…,clients`` for each quarter with entries, Total."""
     table = _count(prepared, ["fiscal_year", "quarter"])
-    return _with_total(table, ["fiscal_year", "quarter"], totals(prepared))
+    return with_total(table, ["fiscal_year", "quarter"], totals(prepared))
 
 
 def clients_by_grantee(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +222,7 @@ def clients_by_grantee(prepared: pd.DataFrame) -> pd.DataFrame:
     """
     table = _count(prepared, ["grantee"]).drop(columns=["entries"])
     total = {k: v for k, v in totals(prepared).items() if k != "entries"}
-    return _with_total(table, ["grantee"], total)
+    return with_total(table, ["grantee"], total)
 
 
 def clients_by_cohort(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -227,7 +231,7 @@ def clients_by_cohort(prepared: pd.DataFrame) -> pd.DataFrame:
     An entry's cohort is the timeline cohort whose fiscal years contain its intake; entries
     outside every cohort are in the row ``none``.
     """
-    return _with_total(_count(prepared, ["cohort"]), ["cohort"], totals(prepared))
+    return with_total(_count(prepared, ["cohort"]), ["cohort"], totals(prepared))
 
 
 def victims_by(prepared: pd.DataFrame, column: str, categories: tuple[str, ...]) -> pd.DataFrame:
@@ -235,7 +239,7 @@ def victims_by(prepared: pd.DataFrame, column: str, categories: tuple[str, ...])
     latest = prepared[prepared["latest"]]
     counts = latest[column].value_counts().reindex(list(categories), fill_value=0)
     table = pd.DataFrame({column: list(categories), "victims": counts.to_numpy()})
-    return _with_total(table, [column], {"victims": len(latest)})
+    return with_total(table, [column], {"victims": len(latest)})
 
 
 def victims_by_trafficking_type(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -262,224 +266,3 @@ def closure_outcomes(closures: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["question", *records.YES_NO_UNKNOWN])
     table["closures"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
     return table.astype({c: "int64" for c in (*records.YES_NO_UNKNOWN, "closures")})
-
-
-# ---------------------------------------------------------------------------------------------
-# Breakdowns a fact sheet on the clients shows: who they are, and how fast they were served
-# ---------------------------------------------------------------------------------------------
-
-OTHER_IDENTITY = "another identity"
-OTHER_COUNTRIES = "all other countries"
-OTHER_SOURCES = "all other sources"
-MAX_SHOWN_GROUPS = 10
-"""At most this many free-text groups (countries, referral sources) are listed by name."""
-AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55 and over", UNKNOWN)
-AGE_EDGES = (18, 25, 35, 45, 55)
-DELAY_COLUMNS = ("median_days", "q1_days", "q3_days")
-
-
-def folded_text(values: pd.Series) -> pd.Series:
-    """Return free text trimmed, Unicode-normalized (NFC) and case-folded; blank as ``unknown``.
-
-    Each distinct value is folded once (a column holds few distinct labels).
-    """
-    codes, uniques = pd.factorize(values.fillna("").astype(str))
-    text = pd.Series(uniques, dtype=object).str.strip().str.normalize("NFC").str.casefold()
-    folded = text.where(text != "", UNKNOWN).to_numpy(dtype=object)
-    labels = np.append(folded, UNKNOWN)  # code -1 (missing) is blank
-    return pd.Series(labels[codes], index=values.index, dtype=object)
-
-
-def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) -> pd.Series:
-    """Return ``column`` of each person's latest entry (``prepared`` keeps the entries' index)."""
-    latest = prepared.loc[prepared["latest"], "row"]
-    return entries[column].iloc[latest.to_numpy()].reset_index(drop=True)
-
-
-def _groups_table(column: str, labels: pd.Series, order: list[str]) -> pd.DataFrame:
-    """Return ``column,victims`` for ``order`` (one person per label), then Total."""
-    return _counts_table(column, labels.value_counts(), order)
-
-
-def _counts_table(column: str, counts: pd.Series, order: list[str]) -> pd.DataFrame:
-    """Return ``column,victims`` from persons per label, in ``order``, then Total."""
-    shown = counts.groupby(level=0).sum().reindex(order, fill_value=0)
-    table = pd.DataFrame({column: order, "victims": shown.to_numpy().astype("int64")})
-    return _with_total(table, [column], {"victims": int(counts.sum())})
-
-
-def _label_counts(values: pd.Series) -> pd.Series:
-    """Return persons per folded label (``folded_text``), each distinct raw value folded once."""
-    codes, uniques = pd.factorize(values.fillna("").astype(str), use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    labels = folded_text(pd.Series(uniques, dtype=object))
-    result = pd.Series(counts, index=pd.Index(labels, dtype=object)).groupby(level=0).sum()
-    missing = int((codes < 0).sum())
-    if missing:
-        result.loc[UNKNOWN] = result.get(UNKNOWN, 0) + missing
-    return result.astype("int64")
-
-
-def _merged_counts(counts: pd.Series, threshold: int, limit: int | None, other: str):
-    """Return persons per label with every group below ``threshold`` (or beyond ``limit``) merged.
-
-    ``unknown`` is kept as its own group; the merged groups are labelled ``other``. Groups are
-    ranked by size, then by label, so the result does not depend on the order of the rows.
-    Returns the merged counts and the named labels in order (largest first).
-    """
-    named = counts.drop(index=[UNKNOWN], errors="ignore")
-    ranked = sorted(named.items(), key=lambda item: (-item[1], item[0]))
-    kept = [label for label, n in ranked if n >= threshold and label != other]
-    if limit is not None:
-        kept = kept[:limit]
-    merged = counts.rename(lambda label: label if label in kept or label == UNKNOWN else other)
-    return merged.groupby(level=0).sum(), kept
-
-
-def _free_text_table(
-    labels: pd.Series, column: str, threshold: int, limit: int | None, other: str
-) -> pd.DataFrame:
-    """Return persons by a free-text label: named groups by size, then ``other``, ``unknown``."""
-    return _free_text_counts_table(labels.value_counts(), column, threshold, limit, other)
-
-
-def _free_text_counts_table(
-    counts: pd.Series, column: str, threshold: int, limit: int | None, other: str
-) -> pd.DataFrame:
-    """Return the table of :func:`_free_text_table` from persons per folded label."""
-    merged, kept = _merged_counts(counts, threshold, limit, other)
-    return _counts_table(column, merged, [*kept, other, UNKNOWN])
-
-
-def _free_text(
-    prepared: pd.DataFrame,
-    entries: pd.DataFrame,
-    column: str,
-    threshold: int,
-    limit: int | None,
-    other: str,
-) -> pd.DataFrame:
-    """Return persons by the folded free text ``column`` of their latest entry, merged."""
-    counts = _label_counts(_latest_persons(prepared, entries, column))
-    return _free_text_counts_table(counts, column, threshold, limit, other)
-
-
-def victims_by_gender_identity(
-    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
-) -> pd.DataFrame:
-    """Return ``gender_identity,victims`` by the latest entry's gender identity, then Total.
-
-    The free text is trimmed, NFC-normalized and case-folded; identities held by fewer than
-    ``threshold`` persons are merged into ``another identity`` (so a rare label is never
-    shown); blank is ``unknown``.
-    """
-    return _free_text(prepared, entries, "gender_identity", threshold, None, OTHER_IDENTITY)
-
-
-def victims_by_country_of_origin(
-    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
-) -> pd.DataFrame:
-    """Return ``country_of_origin,victims``: the largest countries, the rest, unknown, Total.
-
-    At most ``MAX_SHOWN_GROUPS`` countries are named, each held by at least ``threshold``
-    persons (latest entry, text folded as for gender identity); all others are merged into
-    ``all other countries``.
-    """
-    return _free_text(
-        prepared, entries, "country_of_origin", threshold, MAX_SHOWN_GROUPS, OTHER_COUNTRIES
-    )
-
-
-def victims_by_referral_source(
-    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
-) -> pd.DataFrame:
-    """Return ``referral_source,victims`` by the same rule as countries (``all other sources``)."""
-    return _free_text(
-        prepared, entries, "referral_source", threshold, MAX_SHOWN_GROUPS, OTHER_SOURCES
-    )
-
-
-def age_band(ages: pd.Series) -> pd.Series:
-    """Return the age band of each age (``under 18`` ... ``55 and over``; missing: ``unknown``)."""
-    values = pd.to_numeric(ages, errors="coerce").astype("float64").to_numpy()
-    codes = np.searchsorted(np.asarray(AGE_EDGES, dtype="float64"), values, side="right")
-    labels = np.asarray(AGE_BANDS, dtype=object)[
-        np.where(np.isnan(values), len(AGE_BANDS) - 1, codes)
-    ]
-    return pd.Series(labels, dtype=object)
-
-
-def victims_by_age_band(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
-    """Return ``age_band,victims`` by the age at intake on each person's latest entry, Total."""
-    bands = age_band(_latest_persons(prepared, entries, "age_at_intake"))
-    return _groups_table("age_band", bands, list(AGE_BANDS))
-
-
-def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
-    """Return ``fiscal_year,quarter,yes,no,unknown,entries``: the form's 48-hour question.
-
-    One row per fiscal quarter with entries (as ``clients_by_quarter``), counting entries by
-    their answer to "matched to a service provider within 48 hours of referral?"; then Total.
-    """
-    answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()]
-    codes = _categorical(answers, records.YES_NO_UNKNOWN).codes.astype("int64")
-    codes = np.where(codes < 0, len(records.YES_NO_UNKNOWN) - 1, codes)  # not a code: unknown
-    years = prepared["fiscal_year"].to_numpy().astype("int64")
-    quarters = prepared["quarter"].to_numpy().astype("int64") - 1
-    first = int(years.min()) if len(years) else 0
-    n_answers = len(records.YES_NO_UNKNOWN)
-    key = ((years - first) * 4 + quarters) * n_answers + codes
-    span = int(years.max()) - first + 1 if len(years) else 0  # fiscal years, first to last
-    counts = np.bincount(key, minlength=span * 4 * n_answers).reshape(-1, n_answers)
-    observed = np.flatnonzero(counts.sum(axis=1) > 0)
-    table = pd.DataFrame(counts[observed], columns=list(records.YES_NO_UNKNOWN))
-    table.insert(0, "quarter", observed % 4 + 1)
-    table.insert(0, "fiscal_year", observed // 4 + first)
-    table["entries"] = table[list(records.YES_NO_UNKNOWN)].sum(axis=1)
-    total = counts.sum(axis=0)
-    row = {**dict(zip(records.YES_NO_UNKNOWN, map(int, total), strict=True)), "entries": len(key)}
-    return _with_total(table, ["fiscal_year", "quarter"], row)
-
-
-def days_referral_to_intake(
-    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
-) -> pd.DataFrame:
-    """Return ``fiscal_year,median_days,q1_days,q3_days`` of days from referral to intake.
-
-    Over entries with a referral date, per fiscal year of intake and for all years (``Total``).
-    A year is listed only when its entries with a referral date belong to at least
-    ``threshold`` persons; the Total row is always present, its statistics blank when fewer
-    persons have a referral date. Quartiles are linear-interpolated (``numpy.percentile``).
-    """
-    rows = prepared["row"].to_numpy()
-    referral = pd.to_datetime(entries["referral_date"].iloc[rows]).to_numpy()
-    intake = pd.to_datetime(prepared["intake_date"]).to_numpy()
-    days = (intake - referral) / np.timedelta64(1, "D")
-    known = ~np.isnan(days)
-    frame = pd.DataFrame(
-        {
-            "fiscal_year": prepared["fiscal_year"].to_numpy()[known],
-            "person": prepared["person"].to_numpy()[known],
-            "days": days[known],
-        }
-    )
-    out = []
-    for year, group in frame.groupby("fiscal_year", sort=True):
-        if group["person"].nunique() >= threshold:
-            out.append({"fiscal_year": str(year), **_quartiles(group["days"])})
-    enough = frame["person"].nunique() >= threshold
-    blank = dict.fromkeys(DELAY_COLUMNS, "")
-    out.append({"fiscal_year": TOTAL, **(_quartiles(frame["days"]) if enough else blank)})
-    return pd.DataFrame(out, columns=["fiscal_year", *DELAY_COLUMNS]).astype(object)
-
-
-def _quartiles(days: pd.Series) -> dict[str, str]:
-    """Return the median and quartiles of ``days`` as text (whole days, or halves, quarters)."""
-    q1, median, q3 = np.percentile(days.to_numpy(dtype="float64"), [25, 50, 75])
-    return {"median_days": _days(median), "q1_days": _days(q1), "q3_days": _days(q3)}
-
-
-def _days(value: float) -> str:
-    """Return a number of days as text, without a trailing ``.0``."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.records.text import factorized, text_array, trimmed
+
 
 def person_key(frame: pd.DataFrame) -> pd.Series:
     """Return one key per row identifying the person: (grantee, client_id), case-insensitive."""
@@ -45,15 +47,13 @@ def person_codes(frame: pd.DataFrame, people: People | None = None) -> tuple[np.
     Codes are built from ``people`` when given (-1 for a person outside it), else from the
     frame's own distinct values, which are returned. No per-row key text is built.
     """
-    grantee_index, grantees = _folded_index(
+    grantee_number, grantees = _folded_index(
         frame["grantee"], None if people is None else people.grantees, few=True
     )
-    client_index, clients = _folded_index(
+    client_number, clients = _folded_index(
         frame["client_id"], None if people is None else people.clients
     )
     people = people or People(grantees, clients)
-    grantee_number = grantee_index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    client_number = client_index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     codes = grantee_number * max(len(people.clients), 1) + client_number
     codes[(grantee_number < 0) | (client_number < 0)] = -1
     return codes, people
@@ -67,40 +67,36 @@ class Persons:
     people: People
 
 
-def _text_array(values: pd.Series) -> pa.ChunkedArray | None:
-    """Return the Arrow data behind a text column (None when it is not Arrow-backed)."""
-    array = values.array
-    data = array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
-    return data if isinstance(data, pa.ChunkedArray) else None
-
-
 def _folded_index(
     values: pd.Series, value_set: pa.Array | None, *, few: bool = False
-) -> tuple[pa.Array, pa.Array]:
+) -> tuple[np.ndarray, pa.Array]:
     """Return each row's position among the distinct folded values (``_folded``) and those.
 
-    The distinct values are ``value_set`` when given (null for a value outside it). With
+    The distinct values are ``value_set`` when given (-1 for a value outside it). With
     ``few`` (few distinct values), each distinct raw value is folded once.
     """
     text = _arrow(values.astype("str"))
     if few:
         raw = pc.dictionary_encode(text)
         index, distinct = _folded_index(pd.Series(raw.dictionary, dtype="str"), value_set)
-        return index.take(raw.indices), distinct
-    text = pc.utf8_trim_whitespace(text)
+        codes = raw.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        if not len(index):
+            return np.full(len(codes), -1, dtype=np.int64), distinct
+        return np.where(codes >= 0, index[np.maximum(codes, 0)], -1), distinct
+    text = trimmed(text)
     folded = pc.utf8_lower(text)
     wide = pc.invert(pc.string_is_ascii(text)).fill_null(False)
     if pc.any(wide).as_py():  # str.lower equals str.casefold on ASCII only
         exact = [_fold(value) for value in pc.filter(text, wide).to_pylist()]
         folded = pc.replace_with_mask(folded, wide, pa.array(exact, type=folded.type))
     if value_set is None:
-        encoded = pc.dictionary_encode(folded)
-        return encoded.indices, encoded.dictionary
-    return pc.index_in(folded, value_set=value_set), value_set
+        return factorized(folded)
+    found = pc.index_in(folded, value_set=value_set).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False).astype(np.int64), value_set
 
 
 def _arrow(values: pd.Series) -> pa.Array:
     """Return a text column as one Arrow array (not chunked)."""
-    data = _text_array(values)
+    data = text_array(values)
     array = pa.array(values) if data is None else data
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array

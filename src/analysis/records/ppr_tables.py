@@ -258,5 +258,5 @@ def periods_from_record(record: list) -> pd.DataFrame:
 
 
 def cohort_periods() -> pd.DataFrame:
-    """Return the published timeline's cohort periods."""
-    return timeline.cohort_periods(catalog.load())
+    """Return the published timeline's cohort periods (read from its awards table alone)."""
+    return timeline.periods_of_awards(catalog.load_table(timeline.AWARDS))

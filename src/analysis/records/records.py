@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.records.contract import (
     CLOSURE_COLUMNS,
@@ -62,6 +63,10 @@ from analysis.records.validation import (
     _parsed_by_value,
     check_date_format,
 )
+
+# The raw columns the checks across rows quote as written (the others are dropped once parsed).
+ENTRY_QUOTED = ("grantee", "client_id", "intake_date", "referral_date")
+CLOSURE_QUOTED = ("grantee", "client_id", "closure_date")
 
 # What callers name as ``records.X``: the contract, person codes and problems the readers apply.
 __all__ = [
@@ -114,6 +119,7 @@ def read_coded_entries(
         required=ENTRY_REQUIRED,
     )
     frame = _normalize(raw, rows, ENTRY_RULES, problems, today, date_format)
+    _keep_raw(raw, ENTRY_QUOTED)
     _check_reserved(frame, rows, problems)
     if "intake_date" in raw and "referral_date" in raw:
         _check_referral_order(frame, raw, rows, problems)
@@ -125,6 +131,7 @@ def read_coded_entries(
         _check_duplicates(frame, raw, rows, key, persons.codes, problems)
     problems.raise_if_any(path, "entries")
     _name_sheet(frame, raw)
+    _release(raw)
     assert persons is not None  # grantee and client_id are required columns
     return frame, persons
 
@@ -156,6 +163,7 @@ def read_closures(
         required=CLOSURE_REQUIRED,
     )
     frame = _normalize(raw, rows, CLOSURE_RULES, problems, today, date_format)
+    _keep_raw(raw, CLOSURE_QUOTED)
     _check_reserved(frame, rows, problems)
     if {"grantee", "client_id"} <= set(raw.columns):
         if entries is None:
@@ -167,7 +175,20 @@ def read_closures(
             _check_duplicates(frame, raw, rows, key, person, problems)
     problems.raise_if_any(path, "closures")
     _name_sheet(frame, raw)
+    _release(raw)
     return frame
+
+
+def _keep_raw(raw: pd.DataFrame, quoted: tuple[str, ...]) -> None:
+    """Drop the raw text of every column but those the checks across rows quote as written."""
+    for name in [name for name in raw.columns if name not in quoted]:
+        del raw[name]
+    pa.default_memory_pool().release_unused()
+
+
+def _release(raw: pd.DataFrame) -> None:
+    """Drop the raw text of the columns read and give the memory no frame holds back."""
+    _keep_raw(raw, ())
 
 
 def _name_sheet(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
