@@ -10,8 +10,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
 
 from analysis.records.disclosure import Cell
 from analysis.records.relations import EQ, Relation
@@ -77,10 +75,12 @@ class LinearPrograms:
         limits = [
             (self.box[c][0], None if math.isinf(self.box[c][1]) else self.box[c][1]) for c in cells
         ]
+        from scipy.sparse import csr_array  # loaded only when a program is built
+
         arrays = {}
         for sense, (matrix, vector, owners) in rows.items():
             if matrix:
-                arrays[sense] = (sparse.csr_array(np.array(matrix)), np.array(vector), owners)
+                arrays[sense] = (csr_array(np.array(matrix)), np.array(vector), owners)
             else:
                 arrays[sense] = (None, None, [])
         problem = (index, arrays, limits)
@@ -89,6 +89,8 @@ class LinearPrograms:
 
     def _run(self, top: Cell, objective: np.ndarray):
         """Solve one program of a component; remember the values every solution gives."""
+        from scipy.optimize import linprog  # loaded only when a program is solved
+
         index, rows, limits = self._problem(top)
         (a_eq, b_eq, _), (a_ub, b_ub, _) = rows[EQ], rows["<="]
         result = linprog(
