@@ -80,7 +80,7 @@ print(json.dumps({"seconds": seconds, "peak_bytes": peak_bytes, "status": done.r
                   "stdout": done.stdout, "stderr": done.stderr}))
 """
 
-# The counting rules of ppr (analysis.records.indicators): a person is (grantee, client_id)
+# The counting rules of ppr (analysis.records.counting.indicators): a person is (grantee, client_id)
 # trimmed, in Unicode NFC and case-insensitive; fiscal years start on 1 October (quarter 1 is
 # October-December); a date is its first ten characters (a time of day is ignored); family
 # members are the five family counts (blank = 0) of each person's latest entry in the group;
@@ -181,7 +181,10 @@ def step(name):
 from pathlib import Path
 from analysis import cli
 from analysis.commands import ppr as command
-from analysis.records import indicators, ppr, ppr_output, records
+from analysis.records import counting
+from analysis.records import ppr
+from analysis.records.ppr import output as ppr_output
+from analysis.records import reading
 step("import")
 entries_path, closures_path, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 inputs = [entries_path, closures_path]
@@ -189,16 +192,16 @@ threshold = ppr.disclosure.DEFAULT_THRESHOLD
 ppr.check_out(out, inputs)
 periods = ppr.cohort_periods()
 step("cohort periods")
-entries, persons = records.read_coded_entries(entries_path)
+entries, persons = reading.read_coded_entries(entries_path)
 step("reading and validating entries")
-closures = records.read_closures(closures_path, entries, persons=persons)
+closures = reading.read_closures(closures_path, entries, persons=persons)
 step("reading and validating closures")
-prepared = indicators.prepare(entries, periods, persons.codes)
+prepared = counting.prepare(entries, periods, persons.codes)
 four = {
-    "fiscal_year": indicators.clients_by_fiscal_year(prepared),
-    "quarter": indicators.clients_by_quarter(prepared),
-    "grantee": indicators.clients_by_grantee(prepared),
-    "trafficking_type": indicators.victims_by_trafficking_type(prepared),
+    "fiscal_year": counting.clients_by_fiscal_year(prepared),
+    "quarter": counting.clients_by_quarter(prepared),
+    "grantee": counting.clients_by_grantee(prepared),
+    "trafficking_type": counting.victims_by_trafficking_type(prepared),
 }
 step("counting the four tables (preparing included)")
 del prepared
@@ -210,7 +213,7 @@ steps["the other tables (count less the four)"] -= steps[
 ]
 same = all(four[name].equals(tables[name]) for name in four)
 mark = time.perf_counter()
-synthetic = records.is_synthetic(entries, closures)
+synthetic = reading.is_synthetic(entries, closures)
 shown = ppr.protect(tables, threshold=threshold, suppress=True, periods=periods)
 step("protection")
 notices = ppr.notices_for(synthetic=synthetic, suppressed=True, threshold=threshold)
@@ -353,10 +356,10 @@ def synthesize(work: Path, scale: float, seed: int) -> Path:
 
 def audit_figures(folder: Path, threshold: int) -> dict:
     """Return hidden cells and times of the greedy step, the audit-and-add step, the audit."""
-    from analysis.records import disclosure, ppr, records
+    from analysis.records import disclosure, ppr, reading
 
-    entries = records.read_entries(folder / "entries.csv")
-    closures = records.read_closures(folder / "closures.csv", entries)
+    entries = reading.read_entries(folder / "entries.csv")
+    closures = reading.read_closures(folder / "closures.csv", entries)
     periods = ppr.cohort_periods()
     tables = ppr.count(entries, closures, periods)
     layouts = {name: ppr.TABLES[name][1] for name in tables}

@@ -34,7 +34,7 @@ AIM = "full rebuild of all notebooks under 30 s on a 2-core machine"
 OUT = REPO_ROOT / "benchmarks" / "out"
 FLOOR_CODE = """\
 import pandas, matplotlib
-from analysis.present import charts
+from analysis import charts
 from analysis.published import catalog
 cat = catalog.load()
 """

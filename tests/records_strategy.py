@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import strategies as st
 
-from analysis.records import records
+from analysis.records import reading
 
 START = pd.Timestamp("2011-10-01")
 TYPES = ["sex", "labor", "both", ""]
@@ -71,21 +71,21 @@ def record_sets(draw, max_people: int = 8, max_entries: int = 25, span_days: int
                     "grantee": grantee,
                     "client_id": client,
                     "closure_date": when.strftime("%Y-%m-%d"),
-                    **dict(zip(records.CLOSURE_QUESTIONS, answers, strict=True)),
+                    **dict(zip(reading.CLOSURE_QUESTIONS, answers, strict=True)),
                 }
             )
     return entries, closures
 
 
 def read(entries: list[dict], closures: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Return the record sets as ``records.read_entries`` / ``read_closures`` give them."""
+    """Return the record sets as ``reading.read_entries`` / ``read_closures`` give them."""
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "entries.csv"
         pd.DataFrame(entries).to_csv(path, index=False)
-        frame = records.read_entries(path)
+        frame = reading.read_entries(path)
         closed = None
         if closures:
             closures_path = Path(work) / "closures.csv"
             pd.DataFrame(closures).to_csv(closures_path, index=False)
-            closed = records.read_closures(closures_path, frame)
+            closed = reading.read_closures(closures_path, frame)
         return frame, closed

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import cli
-from analysis.records import audit, disclosure, ppr, protection, records, relations
+from analysis.records import disclosure, ppr, reading
+from analysis.records.disclosure import audit, relations
+from analysis.records.ppr import protection
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries
 
@@ -126,7 +128,7 @@ def test_weakened_suppression_fails_on_sparse_inputs(tmp_path):
     for seed in range(4):
         path = tmp_path / f"entries{seed}.csv"
         random_entries(path, seed, 15)
-        tables = ppr.count(records.read_entries(path), None, PERIODS)
+        tables = ppr.count(reading.read_entries(path), None, PERIODS)
         weak = ppr.protect(tables, threshold=5, periods=PERIODS, harden=False)
         result = ppr.audit_summary(weak, 5, PERIODS)[1]
         assert not result.protected, seed

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.records import disclosure, indicators, ppr, records
+from analysis.records import counting, disclosure, ppr, reading
+from analysis.records.counting import breakdowns
 
 FIXTURE = Path(__file__).parent / "fixtures" / "breakdowns" / "entries.csv"
 THRESHOLD = 3
@@ -21,7 +22,7 @@ PERIODS = pd.DataFrame(
 
 @pytest.fixture(scope="module")
 def exact() -> dict[str, pd.DataFrame]:
-    return ppr.count(records.read_entries(FIXTURE), None, PERIODS, threshold=THRESHOLD)
+    return ppr.count(reading.read_entries(FIXTURE), None, PERIODS, threshold=THRESHOLD)
 
 
 def rows(table: pd.DataFrame) -> list[list]:
@@ -99,13 +100,13 @@ def test_days_referral_to_intake_by_hand(exact):
 
 
 def test_days_total_is_blank_below_the_threshold(exact):
-    entries = records.read_entries(FIXTURE)
+    entries = reading.read_entries(FIXTURE)
     table = ppr.count(entries, None, PERIODS, threshold=9)["days_referral_to_intake"]
     assert rows(table) == [["Total", "", "", ""]]
 
 
 def test_a_larger_threshold_merges_more(exact):
-    entries = records.read_entries(FIXTURE)
+    entries = reading.read_entries(FIXTURE)
     tables = ppr.count(entries, None, PERIODS, threshold=5)
     assert rows(tables["gender_identity"]) == [
         ["female", 5],
@@ -118,7 +119,7 @@ def test_a_larger_threshold_merges_more(exact):
 
 def test_at_most_ten_countries_are_named():
     labels = pd.Series([f"country {n:02d}" for n in range(12) for _ in range(3 + n)])
-    table = indicators._free_text_table(labels, "country", 3, 10, indicators.OTHER_COUNTRIES)
+    table = breakdowns._free_text_table(labels, "country", 3, 10, counting.OTHER_COUNTRIES)
     named = table["country"].tolist()[:-3]
     # The ten largest, largest first; the two smallest are merged.
     assert named == [f"country {n:02d}" for n in range(11, 1, -1)]
@@ -127,15 +128,15 @@ def test_at_most_ten_countries_are_named():
 
 def test_age_band_edges():
     ages = pd.Series([0, 17, 18, 24, 25, 34, 35, 44, 45, 54, 55, 120, pd.NA], dtype="Int64")
-    assert indicators.age_band(ages).tolist() == [
+    assert counting.age_band(ages).tolist() == [
         "under 18", "under 18", "18-24", "18-24", "25-34", "25-34", "35-44", "35-44",
         "45-54", "45-54", "55 and over", "55 and over", "unknown",
     ]  # fmt: skip
 
 
 def test_a_label_typed_as_a_group_name_merges_into_it():
-    labels = indicators.folded_text(pd.Series(["Another Identity", "", " UNKNOWN "] + ["x"] * 3))
-    table = indicators._free_text_table(labels, "g", 3, None, indicators.OTHER_IDENTITY)
+    labels = counting.folded_text(pd.Series(["Another Identity", "", " UNKNOWN "] + ["x"] * 3))
+    table = breakdowns._free_text_table(labels, "g", 3, None, counting.OTHER_IDENTITY)
     assert rows(table) == [["x", 3], ["another identity", 1], ["unknown", 2], ["Total", 6]]
 
 
@@ -229,7 +230,7 @@ def test_matched_within_48h_on_any_quarters(tmp_path, dates, expected):
     lines = ["grantee,client_id,intake_date,intake_type,matched_within_48h"]
     lines += [f"G,{n},{date},new,yes" for n, date in enumerate(dates)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    entries = records.read_entries(path)
+    entries = reading.read_entries(path)
     table = ppr.count(entries)["matched_within_48h"]
     assert rows(table)[:-1] == expected
     assert rows(table)[-1][2:] == [len(dates), 0, 0, len(dates)]

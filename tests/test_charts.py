@@ -25,7 +25,7 @@ import pytest
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import catalog as catalog_module
 
 BASELINES = Path(__file__).with_name("chart_baselines.json")
@@ -207,7 +207,7 @@ def test_rendering_does_not_depend_on_what_was_rendered_before(catalog, name: st
 
 RENDER_IN_FRESH_PROCESS = """
 import hashlib, sys
-from analysis.present import charts
+from analysis import charts
 from analysis.published import catalog
 chart = charts.plotting_functions()[sys.argv[1]](catalog.load())
 for fmt in ("png", "svg"):

@@ -27,7 +27,7 @@ import pytest
 
 from analysis import cli
 from analysis.errors import InputError
-from analysis.records import ppr, records
+from analysis.records import ppr, reading
 
 TODAY = date(2026, 11, 24)
 HEADER = "grantee,client_id,intake_date,intake_type,family_parents,trafficking_type"
@@ -53,7 +53,7 @@ def clean_csv(tmp_path: Path) -> Path:
 
 
 def read(path: Path, **options) -> pd.DataFrame:
-    return records.read_entries(path, today=TODAY, **options)
+    return reading.read_entries(path, today=TODAY, **options)
 
 
 def problems(path: Path, **options) -> list[str]:
@@ -290,7 +290,7 @@ def test_many_malformed_lines_are_listed_up_to_the_cap_and_counted(tmp_path):
     ]
     path = write(tmp_path / "entries.csv", "\n".join(lines) + "\n")
     found = problems(path)
-    assert len(found) == records.MAX_LISTED + 1
+    assert len(found) == reading.MAX_LISTED + 1
     assert found[0].startswith("entries.csv, row 3: the row has 4 field(s)")
     assert found[-1] == (
         "entries.csv: 2450 more line(s) with the wrong number of fields (not listed)"
@@ -357,7 +357,7 @@ def test_the_data_sheet_is_found_behind_an_instructions_sheet(tmp_path, capsys):
         {"Instructions": instructions(), "Entries": [HEADER.split(","), *typed_rows()]},
     )
     frame = read(path)
-    assert frame.attrs[records.SHEET_ATTRIBUTE] == "Entries"
+    assert frame.attrs[reading.SHEET_ATTRIBUTE] == "Entries"
     same_frame(frame, read(clean_csv(tmp_path)))
     assert cli.main(["ppr", "--entries", str(path), "--out", str(tmp_path / "out")]) == 0
     assert "from sheet 'Entries'" in capsys.readouterr().err
@@ -559,12 +559,12 @@ def test_implausible_family_counts_are_errors_naming_the_cell(tmp_path, value):
 
 
 def test_a_count_at_the_limit_is_read_and_totals_stay_exact(tmp_path):
-    lines = [HEADER] + [f"G,{n},2016-01-05,new,{records.MAX_FAMILY_COUNT},sex" for n in range(2000)]
+    lines = [HEADER] + [f"G,{n},2016-01-05,new,{reading.MAX_FAMILY_COUNT},sex" for n in range(2000)]
     path = write(tmp_path / "entries.csv", "\n".join(lines) + "\n")
     out = tmp_path / "out"
     assert run("--entries", str(path), "--out", str(out), "--no-suppress") == 0
     total = list(csv.DictReader(io.StringIO((out / "clients_by_fiscal_year.csv").read_text())))[-1]
-    assert int(total["family_members"]) == 2000 * records.MAX_FAMILY_COUNT
+    assert int(total["family_members"]) == 2000 * reading.MAX_FAMILY_COUNT
     path = write(
         tmp_path / "over.csv",
         f"{HEADER}\nG,1,2016-01-05,new,0,sex\n"
@@ -585,9 +585,9 @@ def test_names_typed_on_a_mac_and_on_windows_are_one_person(tmp_path):
     path = write(tmp_path / "entries.csv", text)
     frame = read(path)
     assert frame["grantee"].tolist() == [composed, composed.upper()]
-    codes, _ = records.person_codes(frame)
+    codes, _ = reading.person_codes(frame)
     assert codes[0] == codes[1]
-    keys = records.person_key(
+    keys = reading.person_key(
         pd.DataFrame({"grantee": [composed, decomposed], "client_id": ["x", "X"]}, dtype="str")
     )
     assert keys[0] == keys[1]
@@ -595,7 +595,7 @@ def test_names_typed_on_a_mac_and_on_windows_are_one_person(tmp_path):
         tmp_path / "closures.csv",
         f"grantee,client_id,closure_date\n{decomposed},JO\u0308-1,2016-06-30\n",
     )
-    assert len(records.read_closures(closures, frame, today=TODAY)) == 1
+    assert len(reading.read_closures(closures, frame, today=TODAY)) == 1
     out = tmp_path / "out"
     assert run("--entries", str(path), "--out", str(out), "--no-suppress") == 0
     table = (out / "clients_by_grantee.csv").read_text(encoding="utf-8").splitlines()

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.records import indicators, records
+from analysis.records import counting, reading
+from analysis.records.counting import indicators
 
 PERIODS = pd.DataFrame(
     {"cohort": [1, 2], "first_fiscal_year": [2012, 2016], "last_fiscal_year": [2015, 2018]}
@@ -15,21 +16,21 @@ PERIODS = pd.DataFrame(
 
 
 def entries_frame(rows: list[dict]) -> pd.DataFrame:
-    """A normalized entries frame as ``records.read_entries`` returns it (blanks filled)."""
+    """A normalized entries frame as ``reading.read_entries`` returns it (blanks filled)."""
     defaults = {
         "intake_type": "new",
         "matched_within_48h": "unknown",
         "eligibility_status": "unknown",
         "trafficking_type": "unknown",
         "acf_region": pd.NA,
-        **{column: 0 for column in records.FAMILY_COLUMNS},
+        **{column: 0 for column in reading.FAMILY_COLUMNS},
     }
     frame = pd.DataFrame([defaults | row for row in rows])
     frame["intake_date"] = pd.to_datetime(frame["intake_date"])
     frame["grantee"] = frame["grantee"].astype(str)
     frame["client_id"] = frame["client_id"].astype(str)
     frame["acf_region"] = frame["acf_region"].astype("Int64")
-    for column in records.FAMILY_COLUMNS:
+    for column in reading.FAMILY_COLUMNS:
         frame[column] = frame[column].astype("int64")
     return frame
 
@@ -54,7 +55,7 @@ HAND = [
 
 @pytest.fixture
 def prepared() -> pd.DataFrame:
-    return indicators.prepare(entries_frame(HAND), PERIODS)
+    return counting.prepare(entries_frame(HAND), PERIODS)
 
 
 def rows(table: pd.DataFrame) -> list[list]:
@@ -64,7 +65,7 @@ def rows(table: pd.DataFrame) -> list[list]:
 def test_fiscal_years_by_hand(prepared):
     # FY2015: a (family 1). FY2016: a (latest in FY2016: 3), b (latest: 2), H/a (4).
     # FY2017: a (0). Total: 3 persons, latest overall: a 0, b 2, H/a 4.
-    assert rows(indicators.clients_by_fiscal_year(prepared)) == [
+    assert rows(counting.clients_by_fiscal_year(prepared)) == [
         ["2015", 1, 1, 1, 2],
         ["2016", 4, 3, 9, 12],
         ["2017", 1, 1, 0, 1],
@@ -73,14 +74,14 @@ def test_fiscal_years_by_hand(prepared):
 
 
 def test_total_is_not_the_sum_of_years(prepared):
-    table = indicators.clients_by_fiscal_year(prepared)
+    table = counting.clients_by_fiscal_year(prepared)
     years, total = table.iloc[:-1], table.iloc[-1]
     assert years["victims"].sum() == 5 and total["victims"] == 3
     assert years["entries"].sum() == total["entries"]
 
 
 def test_quarters_by_hand(prepared):
-    assert rows(indicators.clients_by_quarter(prepared)) == [
+    assert rows(counting.clients_by_quarter(prepared)) == [
         ["2015", "4", 1, 1, 1, 2],
         ["2016", "1", 3, 2, 5, 7],
         ["2016", "3", 1, 1, 4, 5],
@@ -90,7 +91,7 @@ def test_quarters_by_hand(prepared):
 
 
 def test_grantees_are_matched_case_insensitively(prepared):
-    assert rows(indicators.clients_by_grantee(prepared)) == [
+    assert rows(counting.clients_by_grantee(prepared)) == [
         ["G", 2, 2, 4],
         ["H", 1, 4, 5],
         ["Total", 3, 6, 9],
@@ -99,7 +100,7 @@ def test_grantees_are_matched_case_insensitively(prepared):
 
 def test_cohorts_by_hand(prepared):
     # Cohort 1 (FY2012-2015): a once. Cohort 2: a (latest in cohort: FY2017, 0), b (2), H/a (4).
-    assert rows(indicators.clients_by_cohort(prepared)) == [
+    assert rows(counting.clients_by_cohort(prepared)) == [
         ["1", 1, 1, 1, 2],
         ["2", 5, 3, 6, 9],
         ["Total", 6, 3, 6, 9],
@@ -108,19 +109,19 @@ def test_cohorts_by_hand(prepared):
 
 def test_entries_outside_every_cohort_are_none():
     frame = entries_frame([dict(grantee="G", client_id="z", intake_date="2020-01-01")])
-    table = indicators.clients_by_cohort(indicators.prepare(frame, PERIODS))
+    table = counting.clients_by_cohort(counting.prepare(frame, PERIODS))
     assert rows(table) == [["none", 1, 1, 0, 1], ["Total", 1, 1, 0, 1]]
 
 
 def test_latest_entry_decides_type_region_and_status(prepared):
-    assert rows(indicators.victims_by_trafficking_type(prepared)) == [
+    assert rows(counting.victims_by_trafficking_type(prepared)) == [
         ["sex", 1],
         ["labor", 0],
         ["both", 1],
         ["unknown", 1],
         ["Total", 3],
     ]
-    regions = indicators.victims_by_acf_region(prepared)
+    regions = counting.victims_by_acf_region(prepared)
     assert regions["acf_region"].tolist() == [*map(str, range(1, 11)), "unknown", "Total"]
     assert dict(zip(regions["acf_region"], regions["victims"], strict=True)) == {
         **{str(r): 0 for r in range(1, 11)},
@@ -129,7 +130,7 @@ def test_latest_entry_decides_type_region_and_status(prepared):
         "unknown": 1,
         "Total": 3,
     }
-    assert rows(indicators.victims_by_eligibility_status(prepared)) == [
+    assert rows(counting.victims_by_eligibility_status(prepared)) == [
         ["pre-certified", 0],
         ["certified", 2],
         ["interim-assistance", 0],
@@ -140,8 +141,8 @@ def test_latest_entry_decides_type_region_and_status(prepared):
 
 
 def test_counts_are_int64(prepared):
-    table = indicators.clients_by_fiscal_year(prepared)
-    assert all(table[c].dtype == "int64" for c in indicators.CLIENT_COUNTS)
+    table = counting.clients_by_fiscal_year(prepared)
+    assert all(table[c].dtype == "int64" for c in counting.CLIENT_COUNTS)
 
 
 def test_closure_outcomes_count_every_closure():
@@ -155,7 +156,7 @@ def test_closure_outcomes_count_every_closure():
             "referred_for_continued_case_management": ["no", "no", "unknown"],
         }
     )
-    assert rows(indicators.closure_outcomes(closures)) == [
+    assert rows(counting.closure_outcomes(closures)) == [
         ["obtained_cp_or_t_visa", 1, 1, 1, 3],
         ["obtained_certification_or_eligibility", 3, 0, 0, 3],
         ["referred_for_continued_case_management", 0, 2, 1, 3],
@@ -165,8 +166,8 @@ def test_closure_outcomes_count_every_closure():
 # A slow, obviously-correct reference: loop over persons in Python.
 def reference(frame: pd.DataFrame, period) -> dict:
     frame = frame.assign(
-        key=records.person_key(frame),
-        fam=frame[list(records.FAMILY_COLUMNS)].sum(axis=1),
+        key=reading.person_key(frame),
+        fam=frame[list(reading.FAMILY_COLUMNS)].sum(axis=1),
         period=frame["intake_date"].map(period),
     )
     out = {}
@@ -201,10 +202,10 @@ def test_counts_match_a_per_person_reference(drawn):
         seen.add((grantee.casefold(), client.casefold(), day))
         rows_.append(
             dict(grantee=grantee, client_id=client, intake_date=str(day))
-            | dict(zip(records.FAMILY_COLUMNS, family, strict=True))
+            | dict(zip(reading.FAMILY_COLUMNS, family, strict=True))
         )
     frame = entries_frame(rows_)
-    table = indicators.clients_by_fiscal_year(indicators.prepare(frame, PERIODS))
+    table = counting.clients_by_fiscal_year(counting.prepare(frame, PERIODS))
     expected = reference(frame, fiscal_year)
     got = {r[0]: tuple(r[1:4]) for r in rows(table)}
     total = got.pop("Total")
@@ -222,7 +223,7 @@ def test_persons_are_those_of_person_key(pairs):
     frame = pd.DataFrame(pairs, columns=["grantee", "client_id"])
     frame = frame[(frame["grantee"].str.strip() != "") & (frame["client_id"].str.strip() != "")]
     codes = pd.Series(indicators._persons(frame), index=frame.index)
-    keys = records.person_key(frame)
+    keys = reading.person_key(frame)
     # Same partition: two rows share a code exactly when they share a key.
     assert codes.groupby(keys).nunique().eq(1).all()
     assert keys.groupby(codes).nunique().eq(1).all()

@@ -17,7 +17,7 @@ import pytest
 
 from analysis.paths import ENV_VAR
 from analysis.published import timeline
-from analysis.records import ppr, records
+from analysis.records import ppr, reading
 from tests.conftest import FIXTURE_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
@@ -57,7 +57,7 @@ def test_counting_records_imports_no_plotting_library():
     entries = FIXTURES / "entries.csv"
     code = (
         "import datetime\nfrom analysis.records import ppr, records\n"
-        f"entries, persons = records.read_coded_entries({str(entries)!r}, today={TODAY!r})\n"
+        f"entries, persons = reading.read_coded_entries({str(entries)!r}, today={TODAY!r})\n"
         "tables = ppr.count(entries, None, ppr.cohort_periods(), persons=persons)\n"
         "ppr.protect(tables, periods=ppr.cohort_periods())"
     )
@@ -65,13 +65,13 @@ def test_counting_records_imports_no_plotting_library():
 
 
 def test_the_person_codes_read_once_count_the_same_as_codes_made_again(fixture_catalog):
-    entries, persons = records.read_coded_entries(FIXTURES / "entries.csv", today=TODAY)
-    again = records.person_codes(entries)[0]
+    entries, persons = reading.read_coded_entries(FIXTURES / "entries.csv", today=TODAY)
+    again = reading.person_codes(entries)[0]
     assert (persons.codes == again).all()
     assert len(persons.codes) == len(entries)
     closures_path = FIXTURES / "closures.csv"
-    given = records.read_closures(closures_path, entries, persons=persons, today=TODAY)
-    coded_here = records.read_closures(closures_path, entries, today=TODAY)
+    given = reading.read_closures(closures_path, entries, persons=persons, today=TODAY)
+    coded_here = reading.read_closures(closures_path, entries, today=TODAY)
     pd.testing.assert_frame_equal(given, coded_here)
     periods = timeline.cohort_periods(fixture_catalog)
     passed = ppr.count(entries, given, periods, persons=persons)
@@ -83,7 +83,7 @@ def test_the_person_codes_read_once_count_the_same_as_codes_made_again(fixture_c
 
 def test_codes_of_other_entries_are_not_reused(fixture_catalog):
     """Counting another frame codes its own persons: nothing is remembered between calls."""
-    entries = records.read_entries(FIXTURES / "entries.csv", today=TODAY)
+    entries = reading.read_entries(FIXTURES / "entries.csv", today=TODAY)
     fewer = entries.iloc[:1].copy()
     periods = timeline.cohort_periods(fixture_catalog)
     ppr.count(entries, None, periods)
@@ -92,12 +92,12 @@ def test_codes_of_other_entries_are_not_reused(fixture_catalog):
 
 
 def test_one_synthetic_row_labels_the_output_synthetic(tmp_path):
-    header = ",".join(records.ENTRY_COLUMNS)
+    header = ",".join(reading.ENTRY_COLUMNS)
     row = f"G,1,2016-01-05,new{',' * 14}"
     path = tmp_path / "entries.csv"
     path.write_text(f"{header},data_origin\n{row},synthetic\n{row.replace(',1,', ',2,')},\n")
-    mixed = records.read_entries(path, today=TODAY)
-    assert records.is_synthetic(mixed) and not records.is_all_synthetic(mixed)
-    assert records.is_synthetic(None, mixed) and not records.is_synthetic(mixed.iloc[1:])
-    assert not records.is_synthetic() and not records.is_all_synthetic(None)
-    assert not records.is_all_synthetic(mixed.iloc[:0])
+    mixed = reading.read_entries(path, today=TODAY)
+    assert reading.is_synthetic(mixed) and not reading.is_all_synthetic(mixed)
+    assert reading.is_synthetic(None, mixed) and not reading.is_synthetic(mixed.iloc[1:])
+    assert not reading.is_synthetic() and not reading.is_all_synthetic(None)
+    assert not reading.is_all_synthetic(mixed.iloc[:0])

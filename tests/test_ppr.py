@@ -14,7 +14,7 @@ import pytest
 
 from analysis import cli
 from analysis.published import catalog, timeline
-from analysis.records import disclosure, ppr, records
+from analysis.records import disclosure, ppr, reading
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 EXPECTED = FIXTURES / "expected"
@@ -241,7 +241,7 @@ def test_default_output_of_the_small_fixture(tmp_path):
 
 def test_synthetic_input_is_labelled_everywhere(tmp_path):
     frame = pd.read_csv(ENTRIES, dtype=str, keep_default_na=False)
-    frame[records.SYNTHETIC_COLUMN] = records.SYNTHETIC_VALUE
+    frame[reading.SYNTHETIC_COLUMN] = reading.SYNTHETIC_VALUE
     entries = tmp_path / "entries.csv"
     frame.to_csv(entries, index=False)
     for flags, notice in [
@@ -353,7 +353,7 @@ def test_help_states_the_inputs_and_date_rules(capsys):
         "A time-zone-aware Parquet timestamp gives its date in its own zone",
         "before 2000-10-01 is an error",
         "signed into law in October 2000",
-        f"from 0 to {records.MAX_FAMILY_COUNT} per cell",
+        f"from 0 to {reading.MAX_FAMILY_COUNT} per cell",
         "a --threshold below the default 11, every file says NOT FOR PUBLICATION",
         "OWASP",
     ]:

@@ -14,7 +14,7 @@ import pytest
 from analysis import cli
 from analysis.commands import records_report as records_report_command
 from analysis.records import ppr, synthetic
-from analysis.records import protection as protection_module
+from analysis.records.ppr import protection as protection_module
 
 MARK = "NOT FOR PUBLICATION"
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.present import charts, record_charts
+from analysis import charts
+from analysis.present import record_charts
 from analysis.published.catalog import Catalog
-from analysis.records import ppr, records, synthetic
+from analysis.records import ppr, reading, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,8 @@ def small_tables(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> 
         referral_source="a source no one else names",
     )
     pd.concat([raw, extra]).to_csv(paths["entries.csv"], index=False)
-    entries = records.read_entries(paths["entries.csv"])
-    return ppr.count(entries, records.read_closures(paths["closures.csv"], entries))
+    entries = reading.read_entries(paths["entries.csv"])
+    return ppr.count(entries, reading.read_closures(paths["closures.csv"], entries))
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +163,7 @@ def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
     ]  # fmt: skip
     path = tmp_path / "entries.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    tables = ppr.count(records.read_entries(path))
+    tables = ppr.count(reading.read_entries(path))
     chart = record_charts.who_the_clients_are(ppr.protect(tables), synthetic=False)
     groups = chart.data["group"].tolist()
     assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)

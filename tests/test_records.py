@@ -13,25 +13,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.errors import InputError
-from analysis.records import records
+from analysis.records import reading
+from analysis.records.reading import validation
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 TODAY = date(2026, 11, 24)
-HEADER = ",".join(records.ENTRY_COLUMNS)
+HEADER = ",".join(reading.ENTRY_COLUMNS)
 
 
 def entries() -> pd.DataFrame:
     """The hand-made good entries file, read."""
-    return records.read_entries(FIXTURES / "entries.csv", today=TODAY)
+    return reading.read_entries(FIXTURES / "entries.csv", today=TODAY)
 
 
 def problems_of(path: Path, today: date = TODAY) -> InputError:
     """Read a bad entries or closures file and return the error it raises."""
     with pytest.raises(InputError) as caught:
         if path.name.startswith("closures"):
-            records.read_closures(path, entries(), today=today)
+            reading.read_closures(path, entries(), today=today)
         else:
-            records.read_entries(path, today=today)
+            reading.read_entries(path, today=today)
     return caught.value
 
 
@@ -44,7 +45,7 @@ def digest(path: Path) -> str:
 
 def test_good_entries_are_normalized_as_the_contract_says():
     frame = entries()
-    assert list(frame.columns) == [*records.ENTRY_COLUMNS, "Case Worker"]
+    assert list(frame.columns) == [*reading.ENTRY_COLUMNS, "Case Worker"]
     # Text trimmed, case kept; a person's id keeps leading zeros.
     assert frame["grantee"].tolist() == ["USCCB", "usccb", "Tapestri", "Heartland Alliance"]
     assert frame["client_id"].tolist() == ["A-001", "a-001", "007", "H-9"]
@@ -68,9 +69,9 @@ def test_good_entries_are_normalized_as_the_contract_says():
     ]
     assert frame["referral_date"].isna().tolist() == [False, True, False, True]
     # Family counts int64 with blank = 0 and "2.0" = 2.
-    for name in records.FAMILY_COLUMNS:
+    for name in reading.FAMILY_COLUMNS:
         assert frame[name].dtype == np.dtype("int64")
-    assert frame[list(records.FAMILY_COLUMNS)].sum(axis=1).tolist() == [3, 0, 3, 3]
+    assert frame[list(reading.FAMILY_COLUMNS)].sum(axis=1).tolist() == [3, 0, 3, 3]
     assert frame["family_siblings"].tolist() == [0, 0, 2, 0]
     # Age and region nullable integers.
     assert str(frame["age_at_intake"].dtype) == "Int64"
@@ -91,13 +92,13 @@ def test_unknown_extra_columns_are_kept_as_text():
 def test_csv_with_and_without_byte_order_mark_read_the_same():
     assert (FIXTURES / "entries_bom.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     pd.testing.assert_frame_equal(
-        records.read_entries(FIXTURES / "entries_bom.csv", today=TODAY), entries()
+        reading.read_entries(FIXTURES / "entries_bom.csv", today=TODAY), entries()
     )
 
 
 @pytest.mark.parametrize("name", ["entries.parquet", "entries.xlsx"])
 def test_parquet_and_xlsx_give_the_same_frame_as_csv(name):
-    pd.testing.assert_frame_equal(records.read_entries(FIXTURES / name, today=TODAY), entries())
+    pd.testing.assert_frame_equal(reading.read_entries(FIXTURES / name, today=TODAY), entries())
 
 
 def test_reading_leaves_every_input_file_unchanged(tmp_path):
@@ -115,9 +116,9 @@ def test_reading_leaves_every_input_file_unchanged(tmp_path):
     for name in names:
         try:
             if name.startswith("closures"):
-                records.read_closures(FIXTURES / name, entries(), today=TODAY)
+                reading.read_closures(FIXTURES / name, entries(), today=TODAY)
             else:
-                records.read_entries(FIXTURES / name, today=TODAY)
+                reading.read_entries(FIXTURES / name, today=TODAY)
         except InputError:
             pass
     assert {name: digest(FIXTURES / name) for name in names} == before
@@ -125,8 +126,8 @@ def test_reading_leaves_every_input_file_unchanged(tmp_path):
 
 
 def test_good_closures_match_people_case_insensitively():
-    frame = records.read_closures(FIXTURES / "closures.csv", entries(), today=TODAY)
-    assert list(frame.columns) == list(records.CLOSURE_COLUMNS)
+    frame = reading.read_closures(FIXTURES / "closures.csv", entries(), today=TODAY)
+    assert list(frame.columns) == list(reading.CLOSURE_COLUMNS)
     assert frame["client_id"].tolist() == ["a-001", "007"]
     assert frame["grantee"].tolist() == ["USCCB", "TAPESTRI"]
     assert frame["obtained_cp_or_t_visa"].tolist() == ["yes", "unknown"]
@@ -140,7 +141,7 @@ def test_good_closures_match_people_case_insensitively():
 def test_a_date_with_a_time_of_day_is_read_as_its_date(tmp_path):
     path = tmp_path / "entries.csv"
     path.write_text(f"{HEADER}\nG,1,2016-01-05 00:00:00,new,2016-01-04T09:30{',' * 13}\n")
-    frame = records.read_entries(path, today=TODAY)
+    frame = reading.read_entries(path, today=TODAY)
     assert frame["intake_date"].iat[0] == pd.Timestamp("2016-01-05")
     assert frame["referral_date"].iat[0] == pd.Timestamp("2016-01-04")
 
@@ -154,7 +155,7 @@ def test_header_names_match_case_insensitively_and_rows_of_blank_cells_are_skipp
         "G,2,2016-01-05,bogus\n"
     )
     with pytest.raises(InputError) as caught:
-        records.read_entries(path, today=TODAY)
+        reading.read_entries(path, today=TODAY)
     # The blank spreadsheet row 3 is skipped, but later rows keep their spreadsheet numbers.
     assert caught.value.problems == [
         "entries.csv, row 4, column intake_type: 'bogus' is not a known code "
@@ -163,7 +164,7 @@ def test_header_names_match_case_insensitively_and_rows_of_blank_cells_are_skipp
 
 
 @given(
-    code=st.sampled_from(records.TRAFFICKING_TYPES),
+    code=st.sampled_from(reading.TRAFFICKING_TYPES),
     flips=st.lists(st.booleans(), min_size=6, max_size=6),
     left=st.sampled_from(["", " ", "  "]),
     right=st.sampled_from(["", " ", "\t"]),
@@ -172,10 +173,10 @@ def test_codes_match_whatever_their_case_and_surrounding_spaces(code, flips, lef
     varied = "".join(c.upper() if flip else c for c, flip in zip(code, flips * 2, strict=False))
     raw = pd.DataFrame({"trafficking_type": pd.Series([left + varied + right], dtype="str")})
     raw["trafficking_type"] = raw["trafficking_type"].str.strip()
-    problems = records.Problems("entries.csv")
-    normalized = records._normalize_column(
+    problems = reading.Problems("entries.csv")
+    normalized = validation._normalize_column(
         "trafficking_type",
-        records.ENTRY_RULES["trafficking_type"],
+        reading.ENTRY_RULES["trafficking_type"],
         raw["trafficking_type"],
         np.array([2]),
         problems,
@@ -192,21 +193,21 @@ def test_person_key_folds_case_for_every_alphabet():
             "client_id": pd.Series(["Ä-1", "ä-1", "x"], dtype="str"),
         }
     )
-    keys = records.person_key(frame).tolist()
+    keys = reading.person_key(frame).tolist()
     assert keys[0] == keys[1]
     assert keys[2] == "usccb\x1fx"
 
 
 def test_is_all_synthetic_needs_the_label_on_every_row(tmp_path):
-    assert not records.is_all_synthetic(entries())
+    assert not reading.is_all_synthetic(entries())
     path = tmp_path / "entries.csv"
     row = f"G,1,2016-01-05,new{',' * 14}"
     path.write_text(
         f"{HEADER},Data_Origin\n{row},synthetic\n{row.replace(',1,', ',2,')},Synthetic\n"
     )
-    assert records.is_all_synthetic(records.read_entries(path, today=TODAY))
+    assert reading.is_all_synthetic(reading.read_entries(path, today=TODAY))
     path.write_text(f"{HEADER},data_origin\n{row},synthetic\n{row.replace(',1,', ',2,')},\n")
-    assert not records.is_all_synthetic(records.read_entries(path, today=TODAY))
+    assert not reading.is_all_synthetic(reading.read_entries(path, today=TODAY))
 
 
 # --- bad input: every kind in the contract, every violation listed ------------------------------
@@ -377,7 +378,7 @@ def test_many_problems_are_listed_up_to_a_cap_and_the_rest_counted(tmp_path):
     bad = [f"G,{n},2016-02-{30 + n % 2},new" for n in range(120)]
     path.write_text("grantee,client_id,intake_date,intake_type\n" + "\n".join(bad) + "\n")
     error = problems_of(path)
-    assert len(error.problems) == records.MAX_LISTED + 1
+    assert len(error.problems) == reading.MAX_LISTED + 1
     assert error.problems[0] == (
         "entries.csv, row 2, column intake_date: '2016-02-30' is not a date (expected YYYY-MM-DD)"
     )
@@ -406,8 +407,8 @@ def test_problems_of_different_kinds_are_all_reported_together(tmp_path):
 
 
 def test_rules_cover_exactly_the_contract_columns_in_order():
-    assert tuple(records.ENTRY_RULES) == records.ENTRY_COLUMNS
-    assert tuple(records.CLOSURE_RULES) == records.CLOSURE_COLUMNS
+    assert tuple(reading.ENTRY_RULES) == reading.ENTRY_COLUMNS
+    assert tuple(reading.CLOSURE_RULES) == reading.CLOSURE_COLUMNS
 
 
 def test_person_codes_are_equal_exactly_when_person_keys_are():
@@ -417,13 +418,13 @@ def test_person_codes_are_equal_exactly_when_person_keys_are():
             "client_id": pd.Series(["Ä-1", "ä-1", "x", " X", "y"], dtype="str"),
         }
     )
-    codes, people = records.person_codes(frame)
-    keys = records.person_key(frame)
+    codes, people = reading.person_codes(frame)
+    keys = reading.person_key(frame)
     for i in range(len(frame)):
         for j in range(len(frame)):
             assert (codes[i] == codes[j]) == (keys[i] == keys[j])
     other = pd.DataFrame({"grantee": ["usccb", "Tapestri"], "client_id": ["Y", "y"]}, dtype="str")
-    other_codes = records.person_codes(other, people)[0]
+    other_codes = reading.person_codes(other, people)[0]
     assert other_codes[0] == codes[4]
     assert other_codes[1] == -1
 
@@ -461,7 +462,7 @@ def test_windows_line_endings_and_quoted_headers_are_read(tmp_path):
         b'\xef\xbb\xbf"Grantee","client_id","intake_date","intake_type"\r\n'
         b'"G","1","2016-01-05","New"\r\nG,2,2016-01-05,reopened\r\n'
     )
-    frame = records.read_entries(path, today=TODAY)
+    frame = reading.read_entries(path, today=TODAY)
     assert frame["grantee"].tolist() == ["G", "G"]
     assert frame["intake_type"].tolist() == ["new", "reopened"]
 
@@ -477,7 +478,7 @@ def test_spaces_around_dates_and_numbers_are_trimmed_and_messages_show_the_trimm
         "G,3, 2016-13-01,new,,\n"
     )
     with pytest.raises(InputError) as caught:
-        records.read_entries(path, today=TODAY)
+        reading.read_entries(path, today=TODAY)
     assert caught.value.problems == [
         "entries.csv, row 3, column intake_date: blank (expected a value: the column is required)",
         "entries.csv, row 4, column intake_date: '2016-13-01' is not a date (expected YYYY-MM-DD)",
@@ -486,7 +487,7 @@ def test_spaces_around_dates_and_numbers_are_trimmed_and_messages_show_the_trimm
         "grantee,client_id,intake_date,intake_type,family_parents,acf_region\n"
         'G,1, 2016-01-05 ,new," 2 ", 3\n'
     )
-    frame = records.read_entries(path, today=TODAY)
+    frame = reading.read_entries(path, today=TODAY)
     assert frame["intake_date"].tolist() == [pd.Timestamp("2016-01-05")]
     assert frame["family_parents"].tolist() == [2]
     assert frame["acf_region"].tolist() == [3]
@@ -533,7 +534,7 @@ def test_many_repeated_and_conflicting_rows_are_listed_up_to_the_cap(tmp_path):
     error = problems_of(path)
     repeats = [line for line in error.problems if "repeats row" in line]
     conflicts = [line for line in error.problems if "is on more than one row" in line]
-    assert len(repeats) == len(conflicts) == records.MAX_LISTED
+    assert len(repeats) == len(conflicts) == reading.MAX_LISTED
     assert repeats[0].startswith("entries.csv, row 62: the row repeats row 2 ")
     assert conflicts[0] == (
         "entries.csv, rows 122, 177, columns grantee, client_id, intake_date: ('G', 'c0', "

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from analysis.published import fiscal
-from analysis.records import disclosure, indicators, ppr, relations
+from analysis.records import counting, disclosure, ppr
+from analysis.records.disclosure import relations
 from tests.records_strategy import read, record_sets
 
 PERIODS = ppr.cohort_periods()
@@ -181,4 +182,4 @@ def test_percent_relations_allow_exactly_the_rounding(decimals):
     assert percent and all(r.holds(values) for r in percent)
     # The count of "a" cannot be 2 of 3 with a share that rounds to 33 percent.
     assert not all(r.holds(values | {("t", 0, "n"): 2}) for r in percent)
-    assert indicators.TOTAL == "Total"
+    assert counting.TOTAL == "Total"

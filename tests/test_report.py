@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from analysis import charts
 from analysis.commands import report as report_command
 from analysis.paths import REPO_ROOT
-from analysis.present import charts, report
+from analysis.present import report
 from tests.conftest import snapshot
 
 pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
@@ -226,7 +227,7 @@ def _write_notebook(path: Path, *sources: str) -> None:
         ("raise ValueError('the figure is missing')", "ValueError: the figure is missing"),
         (
             "from IPython.display import Image, display\n"
-            "from analysis.present import charts\n"
+            "from analysis import charts\n"
             "from analysis.published import catalog, clients\n"
             "display(Image(data=charts.render(clients.composition_chart(catalog.load()), 'png')))",
             "without alt text",

@@ -6,7 +6,7 @@ fixture catalogue.
 
 import pytest
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import catalog as catalog_module
 from analysis.published import (
     certifications,

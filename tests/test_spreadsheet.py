@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import spreadsheet
-from analysis.present import charts
+from analysis import charts, spreadsheet
 from analysis.records import synthetic
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from analysis import cli
 from analysis.published import timeline
 from analysis.published.catalog import Catalog
-from analysis.records import records, synthetic
+from analysis.records import reading, synthetic
 
 FAMILY = [
     "family_parents",
@@ -142,8 +142,8 @@ def test_optional_fields_are_sometimes_blank(export: Path) -> None:
     for column in ("referral_date", "age_at_intake", "acf_region", "eligibility_status", *FAMILY):
         assert (entries[column] == "").any(), column
     assert {"unknown", ""} <= set(entries["trafficking_type"])
-    assert set(entries["trafficking_type"]) <= {"", *records.TRAFFICKING_TYPES}
-    assert set(entries["eligibility_status"]) <= {"", *records.ELIGIBILITY_STATUSES}
+    assert set(entries["trafficking_type"]) <= {"", *reading.TRAFFICKING_TYPES}
+    assert set(entries["eligibility_status"]) <= {"", *reading.ELIGIBILITY_STATUSES}
     assert (entries["family_spouse"].replace("", "0").astype(int) <= 1).all()
     ages = entries.loc[entries["age_at_intake"] != "", "age_at_intake"].astype(int)
     assert ages.between(0, 120).all() and (ages < 18).any()
@@ -165,8 +165,8 @@ def test_dates_keep_the_contract(export: Path) -> None:
 
 def test_every_row_and_the_readme_say_synthetic(export: Path) -> None:
     for name, columns in (
-        ("entries.csv", records.ENTRY_COLUMNS),
-        ("closures.csv", records.CLOSURE_COLUMNS),
+        ("entries.csv", reading.ENTRY_COLUMNS),
+        ("closures.csv", reading.CLOSURE_COLUMNS),
     ):
         with open(export / name, encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
@@ -176,9 +176,9 @@ def test_every_row_and_the_readme_say_synthetic(export: Path) -> None:
 
 
 def test_files_pass_the_validator(export: Path) -> None:
-    entries = records.read_entries(export / "entries.csv")
-    closures = records.read_closures(export / "closures.csv", entries)
-    assert records.is_all_synthetic(entries) and records.is_all_synthetic(closures)
+    entries = reading.read_entries(export / "entries.csv")
+    closures = reading.read_closures(export / "closures.csv", entries)
+    assert reading.is_all_synthetic(entries) and reading.is_all_synthetic(closures)
     assert len(entries) == len(read(export / "entries.csv"))
 
 

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from analysis.records import persons, text
+from analysis.records.reading import persons, text
 
 CELLS = [
     "",

@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from analysis import cli
-from analysis.present import charts, timeline_chart
+from analysis import charts, cli
 from analysis.published import catalog as catalog_module
-from analysis.published import checks, fiscal, timeline
+from analysis.published import checks, fiscal, gantt, timeline
 from tests.conftest import set_figure
 
 
@@ -249,7 +248,7 @@ def test_an_event_period_ending_before_it_begins_fails(data_copy: Path) -> None:
 
 @pytest.fixture(scope="module")
 def chart() -> charts.Chart:
-    return timeline_chart.timeline_chart(catalog_module.load())
+    return gantt.timeline_chart(catalog_module.load())
 
 
 def _bars(chart: charts.Chart) -> dict[str, Rectangle]:
@@ -283,7 +282,7 @@ def test_inferred_and_derived_spans_are_drawn_differently(chart: charts.Chart, c
             assert not patch.get_hatch(), award_id
             assert patch.get_linestyle() in ("-", "solid")
         else:
-            assert patch.get_hatch() == timeline_chart.PERIOD_HATCH[status], award_id
+            assert patch.get_hatch() == gantt.PERIOD_HATCH[status], award_id
             assert patch.get_linestyle() in ("--", "dashed")
     assert bars["c1_uscri"].get_hatch() != bars["c2_uscri"].get_hatch()
 
@@ -306,8 +305,8 @@ def test_chart_marks_every_event_and_annotates_published_figures(chart, catalog)
     assert timeline.number_text(catalog, "s04_fy2012_awards_usd") in joined
     legend = chart.figure.axes[1].get_legend()
     labels = [t.get_text() for t in legend.get_texts()]
-    assert timeline_chart.PERIOD_LEGEND["inferred"] in labels
-    assert timeline_chart.PERIOD_LEGEND["derived"] in labels
+    assert gantt.PERIOD_LEGEND["inferred"] in labels
+    assert gantt.PERIOD_LEGEND["derived"] in labels
 
 
 def test_chart_data_lists_bars_events_and_annotations(chart: charts.Chart, catalog) -> None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from analysis.errors import InputError
-from analysis.records import ppr_audit
+from analysis.records.ppr import folder_audit
 
 DESCRIPTION = """\
 Audit the tables of a ppr output directory as an intruder who reads them all together would.
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if args.width is not None and args.width < 1:
         raise InputError(f"--width: expected a whole number of at least 1, not {args.width}")
-    result, summary, record = ppr_audit.check(directory, args.width)
+    result, summary, record = folder_audit.check(directory, args.width)
     hidden = record["hidden_cells"]
     counts = ", ".join(f"{n} {mark}" for mark, n in hidden.items())
     relations = sum(record["relations"].values())
@@ -68,6 +68,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  the shown figures contradict the tables' relations: {problem}")
     if result.protected:
         print("protected: every hidden cell keeps its protection interval")
-        return ppr_audit.EXIT_PROTECTED
+        return folder_audit.EXIT_PROTECTED
     print("NOT protected")
-    return ppr_audit.EXIT_EXPOSED
+    return folder_audit.EXIT_EXPOSED

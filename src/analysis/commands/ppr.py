@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.records import disclosure, ppr, records
+from analysis.records import disclosure, ppr, reading
 
 DESCRIPTION = """\
 Count client records into the TVAP performance-report tables, with small counts hidden.
@@ -14,7 +14,7 @@ Count client records into the TVAP performance-report tables, with small counts 
 Input: an entries file (one row per program entry: a new client or a reopened case) and,
 optionally, a closures file (one row per case closure), as CSV (UTF-8), Parquet or XLSX with
 the columns and code lists of the project's client-record contract (see data/README.md,
-"Client records", and notebooks/05-client-records.ipynb). Any problem in the input (of both
+"Client records", and notebooks/05-client-reading.ipynb). Any problem in the input (of both
 files) is listed with file, sheet, spreadsheet row (header = row 1, blank lines counted as
 rows), column and value; nothing is written and the exit status is 2. --out is checked first.
 
@@ -152,7 +152,7 @@ def parse_threshold(text: str) -> int:
 def parse_date_format(text: str) -> str:
     """Parse ``--date-format``: a strftime pattern of a day, a month and a four-digit year."""
     try:
-        return records.check_date_format(text)
+        return reading.check_date_format(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     entries, closures, persons = ppr.read_inputs(args, progress)
     progress("counting")
     tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
-    synthetic = records.is_synthetic(entries, closures)
+    synthetic = reading.is_synthetic(entries, closures)
     progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
     output = ppr.protected_output(
         tables,

@@ -1,7 +1,7 @@
 """The ``records-report`` command: the narrated client-records notebook, run on your own export.
 
 Reads and checks the entries (and closures) exactly as ``ppr`` does, then executes notebook 05
-(``notebooks/05-client-records.ipynb``, shipped with the package) with the files as parameters
+(``notebooks/05-client-reading.ipynb``, shipped with the package) with the files as parameters
 and renders into ``--out`` an offline, shareable folder::
 
     index.html        the narrated notebook, executed on the records, charts with alt text
@@ -30,14 +30,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis import charts, paths
 from analysis.errors import DataError
-from analysis.present import charts, report
-from analysis.records import ppr, records
+from analysis.present import report
+from analysis.records import ppr, reading
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
-NOTEBOOK = "05-client-records.ipynb"
+NOTEBOOK = "05-client-reading.ipynb"
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 PAGE = "index.html"
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     periods = ppr.cohort_periods()
     entries, closures, persons = ppr.read_inputs(args, progress)
     tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
-    synthetic = records.is_synthetic(entries, closures)
+    synthetic = reading.is_synthetic(entries, closures)
     output = ppr.protected_output(
         tables,
         inputs,

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
-from analysis.present import charts
+from analysis import charts, paths
 
 NOTEBOOK_DIR = paths.NOTEBOOK_DIR
 TIMEOUT_S = 600
@@ -148,7 +147,7 @@ def missing_alt(notebook, stem: str) -> list[str]:
                     if not alt and not cell.metadata.get("alt"):
                         problems.append(
                             f"{stem}: cell {number} shows an {mime} image without alt text; "
-                            "show charts with analysis.present.charts.show"
+                            "show charts with analysis.charts.show"
                         )
     return problems
 

@@ -13,7 +13,7 @@ import textwrap
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import checks, context
 from analysis.published.catalog import Catalog
 

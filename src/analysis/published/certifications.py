@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import checks, context
 from analysis.published.catalog import FILE, Catalog
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import checks
 from analysis.published.catalog import Catalog
 

@@ -1,7 +1,8 @@
 """The burden of the TVAP data collection, OMB 0970-0467 (S18): responses and hours a year.
 
 The 2025 request estimates fewer responses and hours than were previously approved; the
-client-level fields behind it are the project's record contract (see ``analysis.records.records``).
+client-level fields behind it are the project's record contract (see
+``analysis.records.reading``).
 """
 
 from __future__ import annotations

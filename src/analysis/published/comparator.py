@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published.catalog import Catalog
 
 FIGURE_FILES = ("published/doj_comparator.csv",)

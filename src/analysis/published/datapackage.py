@@ -24,7 +24,7 @@ from analysis.errors import InputError
 from analysis.published import catalog as catalog_module
 from analysis.published import checks, sources
 from analysis.published.catalog import FILE, ROW, STATUSES, Catalog, TableSchema
-from analysis.records import contract
+from analysis.records.reading import contract
 
 DESCRIPTOR = "datapackage.json"
 README = "README.md"

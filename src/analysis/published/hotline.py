@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import context
 from analysis.published.catalog import Catalog
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis.present import charts
+from analysis import charts
 from analysis.published import checks, context, timeline
 from analysis.published.catalog import Catalog, least_certain
 

@@ -1,0 +1,29 @@
+"""Charts of tables counted from client records, drawn from the protected tables."""
+
+from __future__ import annotations
+
+from analysis.present.record_charts.panels import (
+    BREAKDOWN_TITLES,
+    FORMULA_START,
+    HIDDEN_HATCH,
+    SYNTHETIC_LABEL,
+    clients_by_fiscal_year,
+    entries_by_quarter,
+    matched_within_48h,
+    source_line,
+    spreadsheet_safe,
+    who_the_clients_are,
+)
+
+__all__ = [
+    "BREAKDOWN_TITLES",
+    "FORMULA_START",
+    "HIDDEN_HATCH",
+    "SYNTHETIC_LABEL",
+    "clients_by_fiscal_year",
+    "entries_by_quarter",
+    "matched_within_48h",
+    "source_line",
+    "spreadsheet_safe",
+    "who_the_clients_are",
+]

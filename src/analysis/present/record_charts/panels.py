@@ -1,0 +1,275 @@
+"""Charts of tables counted from client records: small counts hidden unless asked otherwise.
+
+Each function takes the tables as ``ppr`` shows them (:func:`analysis.records.ppr.protect` of
+the counted tables, protected by the caller with its own cohort periods and threshold) and draws
+only what they show: a hidden cell is drawn as an empty, hatched stub labelled with the text the
+protected table shows in that cell (such as ``<11``), never as its value; any shown count that
+is not a number is treated as hidden. The numbers a chart displays (``Chart.data``) are the
+protected table itself. Charts of records labelled synthetic say SYNTHETIC in their title,
+description and source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in
+their title, and their data carry the notice column the ``ppr`` tables carry.
+
+The charts over time are here; the breakdowns of victims are in ``record_breakdown_chart`` and
+the labels every one of them carries in ``record_chart_labels``, all importable from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis import charts
+from analysis.present.record_charts.breakdown import (
+    BREAKDOWN_TITLES,
+    FORMULA_START,
+    spreadsheet_safe,
+    who_the_clients_are,
+)
+from analysis.present.record_charts.labels import (
+    HIDDEN_HATCH,
+    SYNTHETIC_LABEL,
+    finish_record_chart,
+    shown_numbers,
+    shown_percents,
+    shown_text,
+    source_line,
+    title_prefix,
+)
+from analysis.records import disclosure
+
+__all__ = [
+    "BREAKDOWN_TITLES",
+    "FORMULA_START",
+    "HIDDEN_HATCH",
+    "SYNTHETIC_LABEL",
+    "clients_by_fiscal_year",
+    "entries_by_quarter",
+    "matched_within_48h",
+    "source_line",
+    "spreadsheet_safe",
+    "who_the_clients_are",
+]
+
+
+def clients_by_fiscal_year(
+    protected: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return stacked bars of victims and family members per fiscal year, labelled."""
+    shown = protected["fiscal_year"]
+    years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
+    victims, family = shown_numbers(years["victims"]), shown_numbers(years["family_members"])
+    clients = shown_numbers(years["clients"])
+    x = np.arange(len(years))
+    with charts.style():
+        fig, ax = charts.new_figure(8.5, 4.8)
+        split = victims.notna() & family.notna()
+        parts = (
+            ("Victims", victims, charts.PALETTE["blue"], "white"),
+            ("Family members", family, charts.PALETTE["orange"], "black"),
+        )
+        bottom = np.zeros(len(years))
+        for label, values, colour, text_colour in parts:
+            heights = values.where(split, 0).to_numpy(dtype=float)
+            ax.bar(x, heights, bottom=bottom, color=colour, edgecolor="white", label=label)
+            for i in np.flatnonzero(split.to_numpy() & (heights > 0)):
+                middle = bottom[i] + heights[i] / 2
+                text = f"{int(heights[i]):,}"
+                ax.text(x[i], middle, text, ha="center", va="center", color=text_colour)
+            bottom = bottom + heights
+        unsplit = (~split & clients.notna()).to_numpy()
+        if unsplit.any():
+            heights = clients.where(unsplit, 0).to_numpy(dtype=float)
+            ax.bar(
+                x[unsplit],
+                heights[unsplit],
+                color="white",
+                edgecolor=charts.GREY,
+                hatch=HIDDEN_HATCH,
+                label="Victims + family members, a part hidden (labelled as in the table)",
+            )
+            for i in np.flatnonzero(unsplit):
+                victim_text = shown_text(years["victims"].iloc[i])
+                parts_text = f"{victim_text}\n+ {shown_text(years['family_members'].iloc[i])}"
+                ax.text(x[i], heights[i] / 2, parts_text, ha="center", va="center", fontsize=7)
+            bottom = np.where(unsplit, heights, bottom)
+        for i, value in enumerate(clients):
+            text = shown_text(years["clients"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
+            ax.text(x[i], bottom[i], text, ha="center", va="bottom", fontweight="bold")
+        ax.set_xticks(x, [f"FY{y}" for y in years["fiscal_year"]])
+        ax.set_ylabel("Clients (people)")
+        ax.set_ylim(0, max(bottom.max(), 1) * 1.4)  # room for the legend above the bars
+        charts.thousands(ax, "y")
+        ax.legend(loc="upper left", frameon=False, title="bold figure on top: all clients")
+        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+        first, last = years.iloc[0], years.iloc[-1]
+        if np.isnan(clients.iloc[0]) or np.isnan(clients.iloc[-1]):
+            finding = f"clients per fiscal year, FY{first['fiscal_year']}-FY{last['fiscal_year']}"
+        else:
+            start, end = int(clients.iloc[0]), int(clients.iloc[-1])
+            change = "rose" if end > start else "fell" if end < start else "was the same"
+            finding = (
+                f"clients per year {change} from {start:,} in FY{first['fiscal_year']} "
+                f"to {end:,} in FY{last['fiscal_year']}"
+            )
+        ax.set_title(
+            f"Over all years, each person counted once: {shown_text(total['clients'])} clients "
+            f"({shown_text(total['victims'])} victims, "
+            f"{shown_text(total['family_members'])} family members)",
+            fontsize=9,
+            fontweight="normal",
+        )
+        prefix = title_prefix(synthetic, suppress, threshold)
+        return finish_record_chart(
+            fig,
+            slug="records-clients-by-fiscal-year",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}stacked bars of victims and family members served per federal fiscal "
+                f"year of intake, FY{first['fiscal_year']} to FY{last['fiscal_year']}, each "
+                "labelled with its count and the year's clients on top. "
+                "Hidden counts are labelled as the protected table shows them."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+            suppress=suppress,
+            threshold=threshold,
+        )
+
+
+def entries_by_quarter(
+    protected: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
+    shown = protected["quarter"]
+    quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
+    entries = shown_numbers(quarters["entries"])
+    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    with charts.style():
+        fig, ax = charts.new_figure(10.0, 4.6)
+        heights = entries.fillna(0).to_numpy()
+        ax.bar(x, heights, width=0.85, color=charts.PALETTE["blue"])
+        for i, value in enumerate(entries):
+            if np.isnan(value):
+                ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
+            text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
+            ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
+        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
+        for year, group in quarters.groupby("fiscal_year", sort=False):
+            middle = x[group.index].mean()
+            ax.annotate(
+                f"FY{year}",
+                (middle, 0),
+                xytext=(0, -22),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontweight="bold",
+                annotation_clip=False,
+            )
+        ax.set_ylabel("Program entries (new and reopened cases)")
+        ax.set_ylim(0, max(heights.max(), 1) * 1.15)
+        charts.thousands(ax, "y")
+        prefix = title_prefix(synthetic, suppress, threshold)
+        if entries.isna().any():
+            finding = (
+                f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
+                "quarters hidden"
+            )
+        else:
+            best = int(np.argmax(entries.to_numpy()))
+            peak = quarters.iloc[best]
+            finding = (
+                f"program entries per quarter peaked at {int(entries.iloc[best]):,} in "
+                f"FY{peak['fiscal_year']} Q{peak['quarter']}"
+            )
+        return finish_record_chart(
+            fig,
+            slug="records-entries-by-quarter",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}bars of program entries (new clients and reopened cases) per federal "
+                "fiscal quarter of intake, grouped by fiscal year, each labelled with its count. "
+                "Hidden counts are labelled as the protected table shows them."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+            suppress=suppress,
+            threshold=threshold,
+        )
+
+
+def matched_within_48h(
+    protected: Mapping[str, pd.DataFrame],
+    *,
+    synthetic: bool,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> charts.Chart:
+    """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
+    shown = protected["matched_within_48h"]
+    quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
+    share = shown_percents(quarters["percent_yes"])
+    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    with charts.style():
+        fig, ax = charts.new_figure(10.0, 4.6)
+        heights = share.fillna(0).to_numpy()
+        ax.bar(x, heights, width=0.85, color=charts.PALETTE["green"])
+        for i, value in enumerate(share):
+            if np.isnan(value):
+                ax.bar(
+                    x[i], 2, width=0.85, color="white", hatch=HIDDEN_HATCH, edgecolor=charts.GREY
+                )
+                text = shown_text(quarters["percent_yes"].iloc[i]) or "no entries"
+            else:
+                text = f"{value:.0f}%"
+            ax.text(x[i], heights[i] + 1, text, ha="center", va="bottom", fontsize=7, rotation=90)
+        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
+        for year, group in quarters.groupby("fiscal_year", sort=False):
+            ax.annotate(
+                f"FY{year}",
+                (x[group.index].mean(), 0),
+                xytext=(0, -22),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontweight="bold",
+                annotation_clip=False,
+            )
+        ax.set_ylabel("Entries matched within 48 hours (%)")
+        ax.set_ylim(0, 118)
+        prefix = title_prefix(synthetic, suppress, threshold)
+        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+        overall = shown_percents(pd.Series([total["percent_yes"]])).iloc[0]
+        finding = (
+            "share of entries matched to a provider within 48 hours, per quarter"
+            if np.isnan(overall)
+            else f"{overall:.1f}% of entries were matched to a provider within 48 hours"
+        )
+        return finish_record_chart(
+            fig,
+            slug="records-matched-within-48h",
+            title=f"{prefix}{finding}",
+            description=(
+                f"{prefix}bars of the percentage of program entries whose answer to 'matched to "
+                "a service provider within 48 hours of referral?' is yes, per federal fiscal "
+                "quarter of intake, grouped by fiscal year; unknown answers count as not yes. "
+                "A hidden percentage is a hatched stub labelled as the table shows it."
+            ),
+            data=shown,
+            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
+            synthetic=synthetic,
+            suppress=suppress,
+            threshold=threshold,
+        )

@@ -1,0 +1,229 @@
+"""Breakdowns a fact sheet on the clients shows: who they are, and how fast they were served.
+
+Each table counts persons by their latest entry (``prepared``, from ``indicators.prepare``,
+keeps each entry's position in the entries), or entries by quarter, then a Total row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.records import reading
+from analysis.records.counting.table_rows import TOTAL, UNKNOWN, categorical, with_total
+
+OTHER_IDENTITY = "another identity"
+OTHER_COUNTRIES = "all other countries"
+OTHER_SOURCES = "all other sources"
+MAX_SHOWN_GROUPS = 10
+"""At most this many free-text groups (countries, referral sources) are listed by name."""
+AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55 and over", UNKNOWN)
+AGE_EDGES = (18, 25, 35, 45, 55)
+DELAY_COLUMNS = ("median_days", "q1_days", "q3_days")
+
+
+def folded_text(values: pd.Series) -> pd.Series:
+    """Return free text trimmed, Unicode-normalized (NFC) and case-folded; blank as ``unknown``.
+
+    Each distinct value is folded once (a column holds few distinct labels).
+    """
+    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    text = pd.Series(uniques, dtype=object).str.strip().str.normalize("NFC").str.casefold()
+    folded = text.where(text != "", UNKNOWN).to_numpy(dtype=object)
+    labels = np.append(folded, UNKNOWN)  # code -1 (missing) is blank
+    return pd.Series(labels[codes], index=values.index, dtype=object)
+
+
+def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) -> pd.Series:
+    """Return ``column`` of each person's latest entry (``prepared`` keeps the entries' index)."""
+    latest = prepared.loc[prepared["latest"], "row"]
+    return entries[column].iloc[latest.to_numpy()].reset_index(drop=True)
+
+
+def _groups_table(column: str, labels: pd.Series, order: list[str]) -> pd.DataFrame:
+    """Return ``column,victims`` for ``order`` (one person per label), then Total."""
+    return _counts_table(column, labels.value_counts(), order)
+
+
+def _counts_table(column: str, counts: pd.Series, order: list[str]) -> pd.DataFrame:
+    """Return ``column,victims`` from persons per label, in ``order``, then Total."""
+    shown = counts.groupby(level=0).sum().reindex(order, fill_value=0)
+    table = pd.DataFrame({column: order, "victims": shown.to_numpy().astype("int64")})
+    return with_total(table, [column], {"victims": int(counts.sum())})
+
+
+def _label_counts(values: pd.Series) -> pd.Series:
+    """Return persons per folded label (``folded_text``), each distinct raw value folded once."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str), use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    labels = folded_text(pd.Series(uniques, dtype=object))
+    result = pd.Series(counts, index=pd.Index(labels, dtype=object)).groupby(level=0).sum()
+    missing = int((codes < 0).sum())
+    if missing:
+        result.loc[UNKNOWN] = result.get(UNKNOWN, 0) + missing
+    return result.astype("int64")
+
+
+def _merged_counts(counts: pd.Series, threshold: int, limit: int | None, other: str):
+    """Return persons per label with every group below ``threshold`` (or beyond ``limit``) merged.
+
+    ``unknown`` is kept as its own group; the merged groups are labelled ``other``. Groups are
+    ranked by size, then by label, so the result does not depend on the order of the rows.
+    Returns the merged counts and the named labels in order (largest first).
+    """
+    named = counts.drop(index=[UNKNOWN], errors="ignore")
+    ranked = sorted(named.items(), key=lambda item: (-item[1], item[0]))
+    kept = [label for label, n in ranked if n >= threshold and label != other]
+    if limit is not None:
+        kept = kept[:limit]
+    merged = counts.rename(lambda label: label if label in kept or label == UNKNOWN else other)
+    return merged.groupby(level=0).sum(), kept
+
+
+def _free_text_table(
+    labels: pd.Series, column: str, threshold: int, limit: int | None, other: str
+) -> pd.DataFrame:
+    """Return persons by a free-text label: named groups by size, then ``other``, ``unknown``."""
+    return _free_text_counts_table(labels.value_counts(), column, threshold, limit, other)
+
+
+def _free_text_counts_table(
+    counts: pd.Series, column: str, threshold: int, limit: int | None, other: str
+) -> pd.DataFrame:
+    """Return the table of :func:`_free_text_table` from persons per folded label."""
+    merged, kept = _merged_counts(counts, threshold, limit, other)
+    return _counts_table(column, merged, [*kept, other, UNKNOWN])
+
+
+def _free_text(
+    prepared: pd.DataFrame,
+    entries: pd.DataFrame,
+    column: str,
+    threshold: int,
+    limit: int | None,
+    other: str,
+) -> pd.DataFrame:
+    """Return persons by the folded free text ``column`` of their latest entry, merged."""
+    counts = _label_counts(_latest_persons(prepared, entries, column))
+    return _free_text_counts_table(counts, column, threshold, limit, other)
+
+
+def victims_by_gender_identity(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``gender_identity,victims`` by the latest entry's gender identity, then Total.
+
+    The free text is trimmed, NFC-normalized and case-folded; identities held by fewer than
+    ``threshold`` persons are merged into ``another identity`` (so a rare label is never
+    shown); blank is ``unknown``.
+    """
+    return _free_text(prepared, entries, "gender_identity", threshold, None, OTHER_IDENTITY)
+
+
+def victims_by_country_of_origin(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``country_of_origin,victims``: the largest countries, the rest, unknown, Total.
+
+    At most ``MAX_SHOWN_GROUPS`` countries are named, each held by at least ``threshold``
+    persons (latest entry, text folded as for gender identity); all others are merged into
+    ``all other countries``.
+    """
+    return _free_text(
+        prepared, entries, "country_of_origin", threshold, MAX_SHOWN_GROUPS, OTHER_COUNTRIES
+    )
+
+
+def victims_by_referral_source(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``referral_source,victims`` by the same rule as countries (``all other sources``)."""
+    return _free_text(
+        prepared, entries, "referral_source", threshold, MAX_SHOWN_GROUPS, OTHER_SOURCES
+    )
+
+
+def age_band(ages: pd.Series) -> pd.Series:
+    """Return the age band of each age (``under 18`` ... ``55 and over``; missing: ``unknown``)."""
+    values = pd.to_numeric(ages, errors="coerce").astype("float64").to_numpy()
+    codes = np.searchsorted(np.asarray(AGE_EDGES, dtype="float64"), values, side="right")
+    labels = np.asarray(AGE_BANDS, dtype=object)[
+        np.where(np.isnan(values), len(AGE_BANDS) - 1, codes)
+    ]
+    return pd.Series(labels, dtype=object)
+
+
+def victims_by_age_band(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """Return ``age_band,victims`` by the age at intake on each person's latest entry, Total."""
+    bands = age_band(_latest_persons(prepared, entries, "age_at_intake"))
+    return _groups_table("age_band", bands, list(AGE_BANDS))
+
+
+def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """Return ``fiscal_year,quarter,yes,no,unknown,entries``: the form's 48-hour question.
+
+    One row per fiscal quarter with entries (as ``clients_by_quarter``), counting entries by
+    their answer to "matched to a service provider within 48 hours of referral?"; then Total.
+    """
+    answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()]
+    codes = categorical(answers, reading.YES_NO_UNKNOWN).codes.astype("int64")
+    codes = np.where(codes < 0, len(reading.YES_NO_UNKNOWN) - 1, codes)  # not a code: unknown
+    years = prepared["fiscal_year"].to_numpy().astype("int64")
+    quarters = prepared["quarter"].to_numpy().astype("int64") - 1
+    first = int(years.min()) if len(years) else 0
+    n_answers = len(reading.YES_NO_UNKNOWN)
+    key = ((years - first) * 4 + quarters) * n_answers + codes
+    span = int(years.max()) - first + 1 if len(years) else 0  # fiscal years, first to last
+    counts = np.bincount(key, minlength=span * 4 * n_answers).reshape(-1, n_answers)
+    observed = np.flatnonzero(counts.sum(axis=1) > 0)
+    table = pd.DataFrame(counts[observed], columns=list(reading.YES_NO_UNKNOWN))
+    table.insert(0, "quarter", observed % 4 + 1)
+    table.insert(0, "fiscal_year", observed // 4 + first)
+    table["entries"] = table[list(reading.YES_NO_UNKNOWN)].sum(axis=1)
+    total = counts.sum(axis=0)
+    row = {**dict(zip(reading.YES_NO_UNKNOWN, map(int, total), strict=True)), "entries": len(key)}
+    return with_total(table, ["fiscal_year", "quarter"], row)
+
+
+def days_referral_to_intake(
+    prepared: pd.DataFrame, entries: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
+    """Return ``fiscal_year,median_days,q1_days,q3_days`` of days from referral to intake.
+
+    Over entries with a referral date, per fiscal year of intake and for all years (``Total``).
+    A year is listed only when its entries with a referral date belong to at least
+    ``threshold`` persons; the Total row is always present, its statistics blank when fewer
+    persons have a referral date. Quartiles are linear-interpolated (``numpy.percentile``).
+    """
+    rows = prepared["row"].to_numpy()
+    referral = pd.to_datetime(entries["referral_date"].iloc[rows]).to_numpy()
+    intake = pd.to_datetime(prepared["intake_date"]).to_numpy()
+    days = (intake - referral) / np.timedelta64(1, "D")
+    known = ~np.isnan(days)
+    frame = pd.DataFrame(
+        {
+            "fiscal_year": prepared["fiscal_year"].to_numpy()[known],
+            "person": prepared["person"].to_numpy()[known],
+            "days": days[known],
+        }
+    )
+    out = []
+    for year, group in frame.groupby("fiscal_year", sort=True):
+        if group["person"].nunique() >= threshold:
+            out.append({"fiscal_year": str(year), **_quartiles(group["days"])})
+    enough = frame["person"].nunique() >= threshold
+    blank = dict.fromkeys(DELAY_COLUMNS, "")
+    out.append({"fiscal_year": TOTAL, **(_quartiles(frame["days"]) if enough else blank)})
+    return pd.DataFrame(out, columns=["fiscal_year", *DELAY_COLUMNS]).astype(object)
+
+
+def _quartiles(days: pd.Series) -> dict[str, str]:
+    """Return the median and quartiles of ``days`` as text (whole days, or halves, quarters)."""
+    q1, median, q3 = np.percentile(days.to_numpy(dtype="float64"), [25, 50, 75])
+    return {"median_days": _days(median), "q1_days": _days(q1), "q3_days": _days(q3)}
+
+
+def _days(value: float) -> str:
+    """Return a number of days as text, without a trailing ``.0``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,263 @@
+"""The tables ``ppr`` writes, declared: files, layouts, measures, and what they say together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.published import catalog, timeline
+from analysis.records import counting, disclosure, reading
+from analysis.records.disclosure import relations
+
+PRODUCER = "python -m analysis ppr"
+FORMAT_VERSION = 1
+SUMMARY = "summary.json"
+SYNTHETIC_NOTICE = "SYNTHETIC DATA - not real clients"
+UNSUPPRESSED_NOTICE = "NOT FOR PUBLICATION - small counts not suppressed"
+NOTICE_COLUMN = "notice"
+CLIENT_COUNTS = counting.CLIENT_COUNTS
+PERSON_COUNTS = counting.PERSON_COUNTS
+CLIENTS = disclosure.CLIENTS_RELATION
+ANSWERS = reading.YES_NO_UNKNOWN
+# name -> (file, how its counts add up)
+TABLES: dict[str, tuple[str, disclosure.Layout]] = {
+    "fiscal_year": (
+        "clients_by_fiscal_year.csv",
+        disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
+    ),
+    "quarter": (
+        "clients_by_quarter.csv",
+        disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
+    ),
+    "grantee": (
+        "clients_by_grantee.csv",
+        disclosure.Layout(PERSON_COUNTS, "grantee", column_relations=(CLIENTS,)),
+    ),
+    "trafficking_type": (
+        "victims_by_trafficking_type.csv",
+        disclosure.Layout(("victims",), "trafficking_type"),
+    ),
+    "cohort": (
+        "clients_by_cohort.csv",
+        disclosure.Layout(CLIENT_COUNTS, "cohort", column_relations=(CLIENTS,)),
+    ),
+    "acf_region": (
+        "victims_by_acf_region.csv",
+        disclosure.Layout(("victims",), "acf_region"),
+    ),
+    "eligibility_status": (
+        "victims_by_eligibility_status.csv",
+        disclosure.Layout(("victims",), "eligibility_status"),
+    ),
+    "closure_outcomes": (
+        "closure_outcomes.csv",
+        disclosure.Layout((*ANSWERS, "closures"), None, column_relations=(("closures", ANSWERS),)),
+    ),
+    # -- Breakdowns: who the clients are, and how fast they were served ----------------------
+    "gender_identity": (
+        "victims_by_gender_identity.csv",
+        disclosure.Layout(("victims",), "gender_identity"),
+    ),
+    "age_band": (
+        "victims_by_age_band.csv",
+        disclosure.Layout(("victims",), "age_band"),
+    ),
+    "country_of_origin": (
+        "victims_by_country_of_origin.csv",
+        disclosure.Layout(("victims",), "country_of_origin"),
+    ),
+    "referral_source": (
+        "victims_by_referral_source.csv",
+        disclosure.Layout(("victims",), "referral_source"),
+    ),
+    "matched_within_48h": (
+        "matched_within_48h_by_quarter.csv",
+        disclosure.Layout(
+            (*ANSWERS, "entries"), "fiscal_year", column_relations=(("entries", ANSWERS),)
+        ),
+    ),
+    # No counts: statistics only, for groups of at least the threshold number of persons.
+    "days_referral_to_intake": (
+        "days_referral_to_intake.csv",
+        disclosure.Layout((), "fiscal_year"),
+    ),
+}
+BREAKDOWN_VICTIMS = ("gender_identity", "age_band", "country_of_origin", "referral_source")
+# (percent column, count column, denominator column) computed on each row of a table.
+ROW_PERCENTS = {"matched_within_48h": ("percent_yes", "yes", "entries")}
+PERCENT_TABLES = ("acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
+LEGEND_COLUMN = "legend"
+# How each count column combines when rows are merged (see analysis.records.disclosure.relations).
+MEASURES = {
+    "entries": relations.ADDITIVE,
+    "victims": relations.DISTINCT,
+    "family_members": relations.LATEST,
+    "clients": relations.LATEST,
+    **{answer: relations.ADDITIVE for answer in ANSWERS},
+    "closures": relations.ADDITIVE,
+}
+PERIOD_TABLES = ("fiscal_year", "quarter", "cohort")
+ENTRY_TABLES = (*PERIOD_TABLES, "matched_within_48h")  # rows that split the entries
+VICTIMS_BY = ("trafficking_type", "acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
+PERSON_TABLES = ("fiscal_year", "quarter", "grantee", "cohort")
+# What the tables say together, beyond each Layout's row sums (see reading.relations). A new
+# table is covered by declaring its Layout in TABLES and its statements here.
+STATEMENTS: tuple[relations.Statement, ...] = (
+    *(relations.Split(name, relations.ENTRIES) for name in ENTRY_TABLES),
+    relations.Split("grantee", relations.PERSONS),
+    *(relations.Split(name, relations.PERSONS) for name in VICTIMS_BY),
+    relations.Union("quarter", "fiscal_year", "fiscal_year"),
+    relations.Union("fiscal_year", "cohort", "fiscal_year", via="cohort"),
+    *(relations.AtMost(name, "victims", "entries") for name in PERIOD_TABLES),
+    *(relations.NonEmpty(name, ("entries", "victims")) for name in PERIOD_TABLES),
+    relations.NonEmpty("grantee", ("victims",)),
+    relations.SameTotal("entries", ENTRY_TABLES),
+    relations.SameTotal("victims", (*PERSON_TABLES, *VICTIMS_BY)),
+    relations.SameTotal("family_members", PERSON_TABLES),
+    relations.SameTotal("clients", PERSON_TABLES),
+    relations.SameColumn("closure_outcomes", "closures"),
+    *(relations.Percent(name, "victims", "percent") for name in PERCENT_TABLES),
+    # Entries matched within 48 hours, per quarter: the same quarters, the same entries.
+    relations.NonEmpty("matched_within_48h", ("entries",)),
+    relations.Matches(
+        "matched_within_48h", ("entries",), "quarter", "entries", ("fiscal_year", "quarter")
+    ),
+    *(
+        relations.Percent(name, count, percent, of=whole)
+        for name, (percent, count, whole) in ROW_PERCENTS.items()
+    ),
+)
+
+
+# Counted and protected, but kept out of the CSV (the closures count is in summary.json).
+UNWRITTEN_COLUMNS = {"closure_outcomes": ["closures"]}
+OUTPUT_FILES = frozenset({SUMMARY, *(file for file, _ in TABLES.values())})
+
+
+def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[list[disclosure.Cell]]:
+    """Return the relations between tables that the greedy complementary step respects.
+
+    (The audit uses every relation, from :func:`relations_of`.) The same Total shown in several
+    tables; the quarters of a year with that year's row; the
+    fiscal years of a cohort with the cohort's row; the closures count on each question row.
+    """
+    out: list[list[disclosure.Cell]] = []
+
+    def total_cell(name: str, column: str) -> disclosure.Cell:
+        return (name, len(tables[name]) - 1, column)
+
+    for column in CLIENT_COUNTS:
+        holders = [n for n in ("fiscal_year", "quarter", "grantee", "cohort") if n in tables]
+        holders = [n for n in holders if column in tables[n].columns]
+        if column == "victims":
+            holders += ["trafficking_type", "acf_region", "eligibility_status"]
+        cells = [total_cell(name, column) for name in holders]
+        out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
+    years = tables["fiscal_year"]["fiscal_year"].tolist()
+    quarters = tables["quarter"]["fiscal_year"].tolist()
+    cohorts = tables["cohort"]["cohort"].tolist()
+    found = timeline.cohort_of(pd.Series([int(y) for y in years[:-1]], dtype="Int64"), periods)
+    cohort_of_year = {
+        year: counting.NO_COHORT if pd.isna(c) else str(c)
+        for year, c in zip(years[:-1], found, strict=True)
+    }
+    for column in CLIENT_COUNTS:
+        for row, year in enumerate(years[:-1]):
+            parts = [("quarter", r, column) for r, y in enumerate(quarters[:-1]) if y == year]
+            out.append([*parts, ("fiscal_year", row, column)])
+        for row, cohort in enumerate(cohorts[:-1]):
+            parts = [
+                ("fiscal_year", r, column)
+                for r, y in enumerate(years[:-1])
+                if cohort_of_year[y] == cohort
+            ]
+            out.append([*parts, ("cohort", row, column)])
+    out.extend(breakdown_links(tables))
+    if "closure_outcomes" in tables:
+        rows = range(len(tables["closure_outcomes"]))
+        cells = [("closure_outcomes", r, "closures") for r in rows]
+        out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
+    return out
+
+
+def breakdown_links(tables: Mapping[str, pd.DataFrame]) -> list[list[disclosure.Cell]]:
+    """Return the relations the breakdown tables add between tables.
+
+    Each breakdown's Total victims equals the fiscal-year table's Total victims; each row of
+    ``matched_within_48h`` (and its Total) counts the same entries as that quarter's row of
+    ``quarter`` (the two tables list the same quarters, in the same order).
+    """
+    out: list[list[disclosure.Cell]] = []
+    anchor = ("fiscal_year", len(tables["fiscal_year"]) - 1, "victims")
+    for name in BREAKDOWN_VICTIMS:
+        if name in tables:
+            out.append([(name, len(tables[name]) - 1, "victims"), anchor])
+    if "matched_within_48h" in tables:
+        matched, quarter = tables["matched_within_48h"], tables["quarter"]
+        keys = ["fiscal_year", "quarter"]
+        if not matched[keys].astype(str).equals(quarter[keys].astype(str)):
+            raise ValueError("matched_within_48h and quarter must list the same quarters")
+        for row in range(len(matched)):
+            out.append([("matched_within_48h", row, "entries"), ("quarter", row, "entries")])
+    return out
+
+
+def cohort_mapping(periods: pd.DataFrame):
+    """Return a function from a fiscal year's label to its cohort's label (``none`` outside).
+
+    The same rule as counting (``timeline.cohort_of``).
+    """
+    found: dict[str, str] = {}
+
+    def cohort(year: str) -> str:
+        if year not in found:
+            try:
+                years = pd.Series([int(year)], dtype="Int64")
+            except ValueError:
+                found[year] = counting.NO_COHORT
+            else:
+                label = timeline.cohort_of(years, periods).iloc[0]
+                found[year] = counting.NO_COHORT if pd.isna(label) else str(label)
+        return found[year]
+
+    return cohort
+
+
+def relations_of(
+    tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame
+) -> list[relations.Relation]:
+    """Return every relation the tables imply (counted tables, or as shown: labels are read)."""
+    layouts = {name: TABLES[name][1] for name in tables}
+    via = {"cohort": cohort_mapping(periods)}
+    return relations.build(tables, layouts, STATEMENTS, MEASURES, via)
+
+
+def periods_record(periods: pd.DataFrame) -> list[dict[str, int]]:
+    """Return the cohort periods as ``summary.json`` records them."""
+    return [
+        {
+            "cohort": int(p["cohort"]),
+            "first_fiscal_year": int(p["first_fiscal_year"]),
+            "last_fiscal_year": int(p["last_fiscal_year"]),
+        }
+        for _, p in periods.iterrows()
+    ]
+
+
+def periods_from_record(record: list) -> pd.DataFrame:
+    """Return cohort periods from their ``summary.json`` record (ValueError if malformed)."""
+    keys = ("cohort", "first_fiscal_year", "last_fiscal_year")
+    rows = []
+    for item in record:
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), int) for k in keys):
+            raise ValueError(
+                f"a cohort period is {{cohort, first_fiscal_year, last_fiscal_year}}, not {item!r}"
+            )
+        rows.append({k: item[k] for k in keys})
+    return pd.DataFrame(rows, columns=list(keys))
+
+
+def cohort_periods() -> pd.DataFrame:
+    """Return the published timeline's cohort periods (read from its awards table alone)."""
+    return timeline.periods_of_awards(catalog.load_table(timeline.AWARDS))
