@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import cli
-from analysis.records import disclosure, ppr, reading
+from analysis.records import disclosure, ppr, reading, release
 from analysis.records.disclosure import audit, relations
 from analysis.records.ppr import protection
 from tests.records_strategy import read, record_sets
@@ -165,7 +165,7 @@ def write_output(tmp_path: Path, shown, name="out") -> Path:
     out = tmp_path / name
     entries = tmp_path / "entries.csv"
     entries.write_text("x\n", encoding="utf-8")
-    summary = ppr.summarize(shown, [entries], 11, True, False, [], periods=PERIODS)
+    summary = ppr.summarize(shown, [entries], release.Release(synthetic=False), periods=PERIODS)
     ppr.write(out, shown, summary, [])
     return out
 
@@ -200,10 +200,9 @@ def test_audit_command_fails_unsuppressed_output(tmp_path, capsys):
     path = tmp_path / "entries.csv"
     path.write_text("x\n", encoding="utf-8")
     shown = ppr.protect(tables, suppress=False, periods=PERIODS)
-    summary = ppr.summarize(
-        shown, [path], 11, False, False, [ppr.UNSUPPRESSED_NOTICE], periods=PERIODS
-    )
-    ppr.write(out, shown, summary, [ppr.UNSUPPRESSED_NOTICE])
+    unsuppressed = release.Release(synthetic=False, suppressed=False)
+    summary = ppr.summarize(shown, [path], unsuppressed, periods=PERIODS)
+    ppr.write(out, shown, summary, [release.UNSUPPRESSED_NOTICE])
     assert cli.main(["audit", str(out)]) == 1
     assert "shown small count" in capsys.readouterr().out
 

@@ -27,7 +27,7 @@ import pytest
 
 from analysis import cli
 from analysis.errors import InputError
-from analysis.records import ppr, reading
+from analysis.records import ppr, reading, release
 
 TODAY = date(2026, 11, 24)
 HEADER = "grantee,client_id,intake_date,intake_type,family_parents,trafficking_type"
@@ -707,7 +707,8 @@ def test_unusual_parquet_column_types_are_read_as_text(tmp_path):
     [(11, True, True), (20, True, True), (10, True, False), (1, True, False), (11, False, False)],
 )
 def test_a_lower_threshold_is_not_for_publication(tmp_path, threshold, suppress, publishable):
-    assert ppr.not_for_publication(suppress, threshold) is not publishable
+    state = release.Release(synthetic=False, suppressed=suppress, threshold=threshold)
+    assert state.not_for_publication is not publishable
     out = tmp_path / "out"
     args = ["--entries", str(clean_csv(tmp_path)), "--out", str(out), "--threshold", str(threshold)]
     assert run(*args, *([] if suppress else ["--no-suppress"])) == 0

@@ -14,7 +14,7 @@ import pytest
 
 from analysis import cli
 from analysis.published import catalog, timeline
-from analysis.records import disclosure, ppr, reading
+from analysis.records import disclosure, ppr, reading, release
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ppr"
 EXPECTED = FIXTURES / "expected"
@@ -78,7 +78,7 @@ def test_summary_of_unsuppressed_output(unsuppressed):
     assert summary["suppressed"] is False and summary["not_for_publication"] is True
     assert summary["synthetic"] is False
     assert summary["threshold"] == 11
-    assert summary["notice"] == ppr.UNSUPPRESSED_NOTICE
+    assert summary["notice"] == release.UNSUPPRESSED_NOTICE
     assert summary["fiscal_years"] == [2012, 2014, 2015, 2016, 2017, 2019]
     assert summary["inputs"]["entries"] == {
         "file": "entries.csv",
@@ -245,8 +245,8 @@ def test_synthetic_input_is_labelled_everywhere(tmp_path):
     entries = tmp_path / "entries.csv"
     frame.to_csv(entries, index=False)
     for flags, notice in [
-        ([], ppr.SYNTHETIC_NOTICE),
-        (["--no-suppress"], f"{ppr.SYNTHETIC_NOTICE}; {ppr.UNSUPPRESSED_NOTICE}"),
+        ([], release.SYNTHETIC_NOTICE),
+        (["--no-suppress"], f"{release.SYNTHETIC_NOTICE}; {release.UNSUPPRESSED_NOTICE}"),
     ]:
         out = tmp_path / f"out{len(flags)}"
         assert run_ppr("--entries", str(entries), "--out", str(out), *flags) == 0

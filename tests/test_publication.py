@@ -13,7 +13,7 @@ import pytest
 
 from analysis import cli
 from analysis.commands import records_report as records_report_command
-from analysis.records import ppr, synthetic
+from analysis.records import ppr, release, synthetic
 from analysis.records.ppr import protection as protection_module
 
 MARK = "NOT FOR PUBLICATION"
@@ -31,7 +31,7 @@ def sparse(tmp_path_factory) -> dict[str, Path]:
 def greedy_only(monkeypatch) -> None:
     """Protect with the greedy step alone, which the audit is known to fail on sparse data."""
     weak = functools.partial(protection_module.protect, harden=False)
-    monkeypatch.setattr(ppr, "protect", weak)
+    monkeypatch.setattr("analysis.records.ppr.pipeline.protect", weak)
 
 
 def notices_of(table: Path) -> set[str]:
@@ -54,12 +54,13 @@ def notices_of(table: Path) -> set[str]:
 def test_publishable_only_when_suppressed_at_the_default_and_protected(
     suppress, threshold, protected, publishable
 ):
-    assert ppr.not_for_publication(suppress, threshold, protected) is not publishable
-    notices = ppr.notices_for(
+    state = release.Release(
         synthetic=False, suppressed=suppress, threshold=threshold, protected=protected
     )
+    assert state.not_for_publication is not publishable
+    notices = state.notices
     assert any(n.startswith(MARK) for n in notices) is not publishable
-    assert (ppr.AUDIT_FAILED_NOTICE in notices) is (suppress and not protected)
+    assert (release.AUDIT_FAILED_NOTICE in notices) is (suppress and not protected)
 
 
 @pytest.mark.slow
@@ -74,13 +75,13 @@ def test_a_failed_audit_marks_every_ppr_output_not_for_publication(
     found = summary["disclosure"]["audit"]
     assert found["protected"] is False and found["under_protected"]
     assert summary["not_for_publication"] is True
-    assert ppr.AUDIT_FAILED_NOTICE in summary["notice"]
+    assert release.AUDIT_FAILED_NOTICE in summary["notice"]
     # Said even with --quiet, with the number of cells the summary lists.
     assert f"warning: the disclosure audit did not pass ({len(found['under_protected'])} " in err
     tables = sorted(out.glob("*.csv"))
     assert len(tables) == len(summary["outputs"])
     for table in tables:
-        assert all(ppr.AUDIT_FAILED_NOTICE in n for n in notices_of(table)), table.name
+        assert all(release.AUDIT_FAILED_NOTICE in n for n in notices_of(table)), table.name
     # The audit command agrees with what ppr recorded.
     assert cli.main(["audit", str(out)]) == 1
 
@@ -94,9 +95,9 @@ def test_a_passed_audit_leaves_the_output_publishable(sparse, tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["disclosure"]["audit"]["protected"] is True
     assert summary["not_for_publication"] is False
-    assert summary["notice"] == ppr.SYNTHETIC_NOTICE
+    assert summary["notice"] == release.SYNTHETIC_NOTICE
     for table in out.glob("*.csv"):
-        assert notices_of(table) == {ppr.SYNTHETIC_NOTICE}, table.name
+        assert notices_of(table) == {release.SYNTHETIC_NOTICE}, table.name
 
 
 def test_a_blank_title_is_the_default_and_spaces_are_collapsed():
@@ -124,7 +125,7 @@ def test_records_report_says_not_for_publication_in_its_title_and_note(
         reason = "threshold 5 is below the default"
     else:
         weak = functools.partial(protection_module.protect, harden=False)
-        monkeypatch.setattr(ppr, "protect", weak)
+        monkeypatch.setattr("analysis.records.ppr.pipeline.protect", weak)
         reason = "the disclosure audit found hidden cells"
     assert cli.main(args) == 0
     err = capfd.readouterr().err  # the kernel's standard error too

@@ -10,7 +10,7 @@ import pytest
 from analysis import charts
 from analysis.present import record_charts
 from analysis.published.catalog import Catalog
-from analysis.records import ppr, reading, synthetic
+from analysis.records import ppr, reading, release, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ CHARTS = [record_charts.entries_by_quarter, record_charts.clients_by_fiscal_year
 
 @pytest.mark.parametrize("make", CHARTS)
 def test_hidden_counts_are_never_drawn(protected: dict, make) -> None:
-    chart = make(protected[True], synthetic=True)
+    chart = make(protected[True], release.Release(synthetic=True))
     shown = chart.data
     assert shown.isin(["<11"]).any().any(), "the fixture should have small counts"
     labels = drawn_texts(chart)
@@ -67,22 +67,24 @@ def test_hidden_counts_are_never_drawn(protected: dict, make) -> None:
 
 @pytest.mark.parametrize("make", CHARTS)
 def test_labels_say_synthetic_and_not_for_publication(protected: dict, make) -> None:
-    chart = make(protected[False], synthetic=True, suppress=False)
+    chart = make(protected[False], release.Release(synthetic=True, suppressed=False))
     for text in (chart.title, chart.description, chart.source_line):
         assert "SYNTHETIC" in text
     assert "NOT FOR PUBLICATION" in chart.title
     assert not chart.data.isin(["<11"]).any().any()
-    real = make(protected[True], synthetic=False)
+    real = make(protected[True], release.Release(synthetic=False))
     assert "SYNTHETIC" not in real.title + real.description + real.source_line
     assert "NOT FOR PUBLICATION" not in real.title
 
 
 def test_chart_files_are_reproducible(protected: dict, tmp_path: Path) -> None:
     first = charts.render(
-        record_charts.clients_by_fiscal_year(protected[True], synthetic=True), "svg"
+        record_charts.clients_by_fiscal_year(protected[True], release.Release(synthetic=True)),
+        "svg",
     )
     again = charts.render(
-        record_charts.clients_by_fiscal_year(protected[True], synthetic=True), "svg"
+        record_charts.clients_by_fiscal_year(protected[True], release.Release(synthetic=True)),
+        "svg",
     )
     assert first == again
 
@@ -117,7 +119,7 @@ def test_any_mark_of_the_table_is_what_the_chart_writes(protected: dict, make):
                 table[column] = values.replace({"<11": "hidden*", "suppressed": "n/a*"})
         return shown
 
-    chart = make(other_marks(protected[True]), synthetic=True)
+    chart = make(other_marks(protected[True]), release.Release(synthetic=True))
     labels = drawn_texts(chart)
     assert not any("<11" in label for label in labels)
     text = " ".join(labels)
@@ -135,24 +137,24 @@ def allowed_numbers(data: pd.DataFrame) -> set[str]:
 @pytest.mark.parametrize("make", NEW_CHARTS)
 @pytest.mark.parametrize("suppress", [True, False])
 def test_breakdown_charts_draw_only_shown_counts(protected: dict, make, suppress):
-    chart = make(protected[suppress], synthetic=True, suppress=suppress)
+    chart = make(protected[suppress], release.Release(synthetic=True, suppressed=suppress))
     drawn = leading_numbers(drawn_texts(chart))
     assert drawn <= allowed_numbers(chart.data)
     if not suppress:
         assert drawn  # with every count shown, the chart writes numbers
-    assert chart.data["notice"].str.startswith(ppr.SYNTHETIC_NOTICE).all()
+    assert chart.data["notice"].str.startswith(release.SYNTHETIC_NOTICE).all()
 
 
 @pytest.mark.parametrize("make", NEW_CHARTS)
 def test_breakdown_charts_are_labelled_and_reproducible(protected: dict, make):
-    internal = make(protected[False], synthetic=False, suppress=False)
+    internal = make(protected[False], release.Release(synthetic=False, suppressed=False))
     assert internal.title.startswith("NOT FOR PUBLICATION")
-    assert (internal.data["notice"] == ppr.UNSUPPRESSED_NOTICE).all()
-    shared = make(protected[True], synthetic=False)
+    assert (internal.data["notice"] == release.UNSUPPRESSED_NOTICE).all()
+    shared = make(protected[True], release.Release(synthetic=False))
     assert "NOT FOR PUBLICATION" not in shared.title and "notice" not in shared.data
-    assert charts.render(make(protected[True], synthetic=True), "svg") == charts.render(
-        make(protected[True], synthetic=True), "svg"
-    )
+    assert charts.render(
+        make(protected[True], release.Release(synthetic=True)), "svg"
+    ) == charts.render(make(protected[True], release.Release(synthetic=True)), "svg")
 
 
 def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
@@ -164,6 +166,6 @@ def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
     path = tmp_path / "entries.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     tables = ppr.count(reading.read_entries(path))
-    chart = record_charts.who_the_clients_are(ppr.protect(tables), synthetic=False)
+    chart = record_charts.who_the_clients_are(ppr.protect(tables), release.Release(synthetic=False))
     groups = chart.data["group"].tolist()
     assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)

@@ -17,6 +17,7 @@ from PIL import Image
 from analysis import cli
 from analysis.present import records_report
 from analysis.records import disclosure
+from analysis.records.release import Release
 
 pytestmark = pytest.mark.slow  # notebooks run, a report built or the package installed
 
@@ -270,7 +271,7 @@ def test_parameters_are_injected_after_the_tagged_cell():
     # A fixed id, kept by the note that replaces the cell: the same records give the same page.
     assert notebook.cells[position].id == records_report.INJECTED_TAG
     nbformat.validate(notebook)
-    records_report.describe_parameters(notebook, [Path("entries.csv")], 11, True, [])
+    records_report.describe_parameters(notebook, [Path("entries.csv")], Release(synthetic=False))
     assert notebook.cells[position].cell_type == "markdown"
     assert notebook.cells[position].id == records_report.INJECTED_TAG
     nbformat.validate(notebook)

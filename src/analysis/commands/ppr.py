@@ -14,7 +14,7 @@ Count client records into the TVAP performance-report tables, with small counts 
 Input: an entries file (one row per program entry: a new client or a reopened case) and,
 optionally, a closures file (one row per case closure), as CSV (UTF-8), Parquet or XLSX with
 the columns and code lists of the project's client-record contract (see data/README.md,
-"Client records", and notebooks/05-client-reading.ipynb). Any problem in the input (of both
+"Client records", and notebooks/05-client-records.ipynb). Any problem in the input (of both
 files) is listed with file, sheet, spreadsheet row (header = row 1, blank lines counted as
 rows), column and value; nothing is written and the exit status is 2. --out is checked first.
 
@@ -157,30 +157,31 @@ def parse_date_format(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def run(args: argparse.Namespace) -> int:
-    """Read, count, protect and write; bad input raises ``InputError`` (exit status 2)."""
-    progress = ppr.Progress(quiet=args.quiet)
-    out = Path(args.out)
-    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
-    ppr.check_out(out, inputs)
-    periods = ppr.cohort_periods()  # the package's data, loaded before reading a large input
-    entries, closures, persons = ppr.read_inputs(args, progress)
-    progress("counting")
-    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
-    synthetic = reading.is_synthetic(entries, closures)
-    progress("protecting small counts" if args.suppress else "not suppressing (internal use)")
-    output = ppr.protected_output(
-        tables,
-        inputs,
-        threshold=args.threshold,
-        suppress=args.suppress,
-        synthetic=synthetic,
-        periods=periods,
+def inputs_of(args: argparse.Namespace) -> ppr.Inputs:
+    """Return the input files and reading options the command line names."""
+    return ppr.Inputs(
+        entries=Path(args.entries),
+        closures=Path(args.closures) if args.closures else None,
+        sheet=args.sheet,
+        date_format=args.date_format,
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check --out, run the pipeline, write; bad input raises ``InputError`` (exit status 2)."""
+    progress = ppr.Progress(quiet=args.quiet)
+    out, inputs = Path(args.out), inputs_of(args)
+    ppr.check_out(out, inputs.paths)
+    output = ppr.run(inputs, threshold=args.threshold, suppress=args.suppress, progress=progress)
     progress(f"writing {len(output.shown) + 1} files to {out}")
-    ppr.write(out, output.shown, output.summary, output.notices)
-    if args.suppress and not output.protected:
-        print(ppr.unprotected_warning(output.summary, out), file=sys.stderr)
-    if output.notices:
-        progress("; ".join(output.notices))
+    ppr.write(out, output.shown, output.summary, output.release.notices)
+    report_release(output, out, progress)
     return 0
+
+
+def report_release(output: ppr.Output, out: Path, progress: ppr.Progress) -> None:
+    """Warn (even when quiet) if the audit failed; say the notices the outputs carry."""
+    if output.release.suppressed and not output.release.protected:
+        print(ppr.unprotected_warning(output.summary, out), file=sys.stderr)
+    if output.release.notices:
+        progress("; ".join(output.release.notices))

@@ -7,9 +7,11 @@ not for ``--help``.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from analysis.commands import ppr as ppr_command
-from analysis.records import disclosure
+from analysis.records import disclosure, ppr
 
 DEFAULT_TITLE = "Client records: who was served, and how fast"
 
@@ -90,6 +92,21 @@ def parse_title(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Check the inputs as ``ppr`` does, execute notebook 05 on them, write the folder."""
-    from analysis.present import records_report
+    from analysis.present import records_report, report
 
-    return records_report.run(args)
+    progress = ppr.Progress(quiet=args.quiet)
+    out, inputs = Path(args.out), ppr_command.inputs_of(args)
+    try:
+        output = records_report.run(
+            inputs,
+            out,
+            title=args.title,
+            threshold=args.threshold,
+            suppress=args.suppress,
+            progress=progress,
+        )
+    except report.ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    ppr_command.report_release(output, out, progress)
+    return 0

@@ -1,7 +1,7 @@
 """The ``records-report`` command: the narrated client-records notebook, run on your own export.
 
 Reads and checks the entries (and closures) exactly as ``ppr`` does, then executes notebook 05
-(``notebooks/05-client-reading.ipynb``, shipped with the package) with the files as parameters
+(``notebooks/05-client-records.ipynb``, shipped with the package) with the files as parameters
 and renders into ``--out`` an offline, shareable folder::
 
     index.html        the narrated notebook, executed on the records, charts with alt text
@@ -20,84 +20,69 @@ file says NOT FOR PUBLICATION in its title.
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
-import os
 import shutil
-import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analysis import charts, paths
+from analysis import charts, folders, paths
 from analysis.errors import DataError
 from analysis.present import report
-from analysis.records import ppr, reading
+from analysis.records import disclosure, ppr
+from analysis.records.release import Release
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
-NOTEBOOK = "05-client-reading.ipynb"
+NOTEBOOK = "05-client-records.ipynb"
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 PAGE = "index.html"
 CHART_DIR = "charts"
 TABLE_DIR = "tables"
 SUMMARY = "summary.json"
-NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
-SYNTHETIC_LABEL = "SYNTHETIC records"
 OUTPUT_ENTRIES = frozenset({PAGE, CHART_DIR, TABLE_DIR, SUMMARY})
 
 
-def run(args: argparse.Namespace) -> int:
-    """Check the inputs as ``ppr`` does, execute notebook 05 on them, write the folder."""
-    progress = ppr.Progress(quiet=args.quiet)
-    out = Path(args.out)
-    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
-    check_out(out, inputs)
+def run(
+    inputs: ppr.Inputs,
+    out: Path,
+    *,
+    title: str,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    suppress: bool = True,
+    progress: Callable[[str], None] = ppr.silent,
+) -> ppr.Output:
+    """Check ``out``, run the pipeline on ``inputs``, execute notebook 05, write the folder.
+
+    Returns the pipeline's output. Bad input raises ``InputError``; a notebook that fails
+    raises ``ReportError``; either way nothing is written.
+    """
+    check_out(out, inputs.paths)
     # What the command needs besides the input, loaded before reading a large file.
     notebook_path = paths.notebook(NOTEBOOK)
     check_renderer()
-    periods = ppr.cohort_periods()
-    entries, closures, persons = ppr.read_inputs(args, progress)
-    tables = ppr.count(entries, closures, periods, threshold=args.threshold, persons=persons)
-    synthetic = reading.is_synthetic(entries, closures)
-    output = ppr.protected_output(
-        tables,
-        inputs,
-        threshold=args.threshold,
-        suppress=args.suppress,
-        synthetic=synthetic,
-        periods=periods,
-    )
+    output = ppr.run(inputs, threshold=threshold, suppress=suppress, progress=progress)
     parameters = {
-        "entries_path": str(inputs[0].resolve()),
-        "closures_path": str(inputs[1].resolve()) if closures is not None else None,
-        "threshold": args.threshold,
-        "suppress": bool(args.suppress),
-        "sheet": args.sheet,
-        "date_format": args.date_format,
+        "entries_path": str(inputs.entries.resolve()),
+        "closures_path": str(inputs.closures.resolve()) if inputs.closures else None,
+        "threshold": threshold,
+        "suppress": bool(suppress),
+        "sheet": inputs.sheet,
+        "date_format": inputs.date_format,
     }
-    del entries, closures, persons, tables
     progress(f"executing {NOTEBOOK} on the records")
-    staging = _staging(out)
+    staging = folders.staging(out)
     try:
-        summary = _build(staging, notebook_path, parameters, output, args)
-        os.chmod(staging, 0o777 & ~ppr.umask())
-        ppr.replace_folder(staging, out)
-    except report.ReportError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        summary = _build(staging, notebook_path, parameters, output, inputs.paths, title)
+        folders.publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress(f"wrote {out / PAGE} and {len(summary['charts'])} charts")
-    if args.suppress and not output.protected:
-        print(ppr.unprotected_warning(output.summary, out), file=sys.stderr)
-    if output.notices:
-        progress("; ".join(output.notices))
-    return 0
+    return output
 
 
 def _build(
@@ -105,21 +90,19 @@ def _build(
     notebook_path: Path,
     parameters: dict[str, Any],
     output: ppr.Output,
-    args: argparse.Namespace,
+    inputs: list[Path],
+    title: str,
 ) -> dict:
     """Write the tables, the executed notebook's page and charts, and the summary."""
-    inputs = [Path(args.entries)] + ([Path(args.closures)] if args.closures else [])
-    ppr_summary = output.summary
-    unpublishable = bool(ppr_summary["not_for_publication"])
-    title = page_title(
-        args.title, synthetic=ppr_summary["synthetic"], not_for_publication=unpublishable
-    )
-    ppr.write(staging / TABLE_DIR, output.shown, {"title": title, **ppr_summary}, output.notices)
+    release = output.release
+    title = release.page_title(title)
+    notices = release.notices
+    ppr.write(staging / TABLE_DIR, output.shown, {"title": title, **output.summary}, notices)
     executed = execute(notebook_path, parameters, staging / CHART_DIR)
-    describe_parameters(executed, inputs, args.threshold, args.suppress, output.notices)
+    describe_parameters(executed, inputs, release)
     page = render(executed, title)
     (staging / PAGE).write_text(page, encoding="utf-8")
-    summary = summarize(title, ppr_summary, staging)
+    summary = summarize(title, output.summary, staging)
     text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
     (staging / SUMMARY).write_text(text, encoding="utf-8")
     return summary
@@ -138,14 +121,6 @@ def check_renderer() -> None:
             "(pip install nbconvert), or set $JUPYTER_PATH to the share/jupyter directory "
             "that holds nbconvert/templates"
         ) from None
-
-
-def page_title(text: str, *, synthetic: bool, not_for_publication: bool) -> str:
-    """Return the report's title, starting with NOT FOR PUBLICATION and SYNTHETIC as apply."""
-    labels = ([NOT_FOR_PUBLICATION] if not_for_publication else []) + (
-        [SYNTHETIC_LABEL] if synthetic else []
-    )
-    return " - ".join([*labels, " ".join(text.split())])
 
 
 def inject_parameters(notebook: Any, parameters: dict[str, Any]) -> int:
@@ -209,30 +184,21 @@ def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
     return notebook
 
 
-def describe_parameters(
-    notebook: Any, inputs: list[Path], threshold: int, suppress: bool, notices: list[str]
-) -> None:
+def describe_parameters(notebook: Any, inputs: list[Path], release: Release) -> None:
     """Replace the injected cell by a note naming the inputs by file name only.
 
-    The note also says why the output is NOT FOR PUBLICATION, where it is.
+    The note also says how the counts were treated, and why the output is NOT FOR
+    PUBLICATION, where it is.
     """
     import nbformat
 
     for n, cell in enumerate(notebook.cells):
         if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
             names = ", ".join(f"`{html.escape(p.name)}`" for p in inputs)
-            state = (
-                f"counts from 1 to {threshold - 1} hidden (threshold {threshold})"
-                if suppress
-                else f"**{NOT_FOR_PUBLICATION}**: no count hidden"
+            text = (
+                f"**Records analysed:** {names}; {release.describe()}. "
+                "Checksums are in `summary.json`."
             )
-            reasons = [n for n in notices if n.startswith(NOT_FOR_PUBLICATION)]
-            if suppress and reasons:
-                state += "; " + "; ".join(
-                    f"**{NOT_FOR_PUBLICATION}**{n.removeprefix(NOT_FOR_PUBLICATION)}"
-                    for n in reasons
-                )
-            text = f"**Records analysed:** {names}; {state}. Checksums are in `summary.json`."
             note = nbformat.v4.new_markdown_cell(text)
             note.id = cell.id
             notebook.cells[n] = note
@@ -274,7 +240,7 @@ def summarize(title: str, ppr_summary: dict, staging: Path) -> dict:
 
 def check_out(out: Path, inputs: list[Path]) -> None:
     """Refuse an ``--out`` as ``ppr`` does, accepting a previous report instead of ppr output."""
-    ppr.check_out(out, inputs, is_previous_output, "records-report")
+    folders.check_out(out, inputs, is_previous_output, "records-report")
 
 
 def is_previous_output(out: Path) -> bool:
@@ -307,10 +273,3 @@ def _only_files(directory: Path, allowed) -> bool:
     if not directory.is_dir() or directory.is_symlink():
         return False
     return all(p.is_file() and not p.is_symlink() and allowed(p) for p in directory.iterdir())
-
-
-def _staging(out: Path) -> Path:
-    """Return a new temporary directory beside ``out``."""
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))

@@ -6,11 +6,9 @@ from analysis.present.record_charts.panels import (
     BREAKDOWN_TITLES,
     FORMULA_START,
     HIDDEN_HATCH,
-    SYNTHETIC_LABEL,
     clients_by_fiscal_year,
     entries_by_quarter,
     matched_within_48h,
-    source_line,
     spreadsheet_safe,
     who_the_clients_are,
 )
@@ -19,11 +17,9 @@ __all__ = [
     "BREAKDOWN_TITLES",
     "FORMULA_START",
     "HIDDEN_HATCH",
-    "SYNTHETIC_LABEL",
     "clients_by_fiscal_year",
     "entries_by_quarter",
     "matched_within_48h",
-    "source_line",
     "spreadsheet_safe",
     "who_the_clients_are",
 ]

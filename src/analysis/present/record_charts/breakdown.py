@@ -16,10 +16,9 @@ from analysis.present.record_charts.labels import (
     shown_numbers,
     shown_percents,
     shown_text,
-    source_line,
-    title_prefix,
 )
 from analysis.records import disclosure, ppr
+from analysis.records.release import Release
 
 BREAKDOWN_TITLES = {
     "gender_identity": "Gender identity",
@@ -57,10 +56,7 @@ def spreadsheet_safe(text: str) -> str:
 
 def who_the_clients_are(
     protected: Mapping[str, pd.DataFrame],
-    *,
-    synthetic: bool,
-    suppress: bool = True,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    release: Release,
 ) -> charts.Chart:
     """Return small multiples of victims by gender identity, age, country and referral source.
 
@@ -103,7 +99,7 @@ def who_the_clients_are(
             ax.set_ylabel("")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             charts.thousands(ax, "x")
-        prefix = title_prefix(synthetic, suppress, threshold)
+        prefix = release.chart_title_prefix()
         return finish_record_chart(
             fig,
             slug="records-who-the-clients-are",
@@ -116,8 +112,5 @@ def who_the_clients_are(
                 "merged; hidden counts are labelled as the protected table shows them."
             ),
             data=data,
-            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
-            synthetic=synthetic,
-            suppress=suppress,
-            threshold=threshold,
+            release=release,
         )

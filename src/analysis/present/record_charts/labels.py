@@ -6,9 +6,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import charts
-from analysis.records import disclosure, ppr
+from analysis.records import ppr
+from analysis.records.release import Release
 
-SYNTHETIC_LABEL = "SYNTHETIC records"
 HIDDEN_HATCH = "xx"
 
 
@@ -24,32 +24,6 @@ def shown_percents(column: pd.Series) -> pd.Series:
     return pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce")
 
 
-def source_line(*, synthetic: bool, suppress: bool, threshold: int) -> str:
-    """Return the line saying where the counts come from and what is hidden."""
-    origin = (
-        "Source: SYNTHETIC client records made by `python -m analysis synthesize` (invented, "
-        "not real clients), counted by the project's client-record rules."
-        if synthetic
-        else "Source: client records, counted by the project's client-record rules."
-    )
-    if suppress:
-        hidden = f"Hidden cells: {disclosure.legend(threshold)}."
-        if ppr.not_for_publication(suppress, threshold):
-            hidden = f"NOT FOR PUBLICATION: threshold {threshold} is below the default. {hidden}"
-    else:
-        hidden = "NOT FOR PUBLICATION: small counts are not suppressed."
-    return f"{origin} {hidden}"
-
-
-def title_prefix(synthetic: bool, suppress: bool, threshold: int) -> str:
-    """Return the title's opening words: SYNTHETIC, NOT FOR PUBLICATION, as they apply."""
-    unpublishable = ppr.not_for_publication(suppress, threshold)
-    parts = ([SYNTHETIC_LABEL] if synthetic else []) + (
-        ["NOT FOR PUBLICATION"] if unpublishable else []
-    )
-    return f"{', '.join(parts)}: " if parts else ""
-
-
 def finish_record_chart(
     fig: Figure,
     *,
@@ -57,14 +31,15 @@ def finish_record_chart(
     title: str,
     description: str,
     data: pd.DataFrame,
-    line: str,
-    synthetic: bool,
-    suppress: bool,
-    threshold: int,
+    release: Release,
 ) -> charts.Chart:
-    """Add title and source line to ``fig`` and return it as a chart (data with notices)."""
-    statuses = ("synthetic",) if synthetic else ("client records",)
-    notices = ppr.notices_for(synthetic=synthetic, suppressed=suppress, threshold=threshold)
+    """Add title and source line to ``fig`` and return it as a chart (data with notices).
+
+    ``title`` opens with ``release.chart_title_prefix()``; the source line says where the
+    counts come from and what is hidden, as ``release`` says.
+    """
+    statuses = ("synthetic",) if release.synthetic else ("client records",)
+    notices = release.notices
     if notices:
         data = data.assign(**{ppr.NOTICE_COLUMN: "; ".join(notices)})
     return charts.compose(
@@ -75,7 +50,7 @@ def finish_record_chart(
         data=data,
         sources=(),
         statuses=statuses,
-        line=line,
+        line=release.chart_source_line(),
     )
 
 

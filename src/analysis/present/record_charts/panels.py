@@ -6,11 +6,13 @@ only what they show: a hidden cell is drawn as an empty, hatched stub labelled w
 protected table shows in that cell (such as ``<11``), never as its value; any shown count that
 is not a number is treated as hidden. The numbers a chart displays (``Chart.data``) are the
 protected table itself. Charts of records labelled synthetic say SYNTHETIC in their title,
-description and source line; charts made with ``suppress=False`` say NOT FOR PUBLICATION in
-their title, and their data carry the notice column the ``ppr`` tables carry.
+description and source line; charts whose release state is not for publication (not
+suppressed, a lower threshold, a failed disclosure audit) say NOT FOR PUBLICATION in their
+title, and their data carry the notice column the ``ppr`` tables carry: every label comes from
+the :class:`~analysis.records.release.Release` given.
 
-The charts over time are here; the breakdowns of victims are in ``record_breakdown_chart`` and
-the labels every one of them carries in ``record_chart_labels``, all importable from here.
+The charts over time are here; the breakdowns of victims are in ``breakdown`` and the labels
+every one of them carries in ``labels``.
 """
 
 from __future__ import annotations
@@ -29,25 +31,21 @@ from analysis.present.record_charts.breakdown import (
 )
 from analysis.present.record_charts.labels import (
     HIDDEN_HATCH,
-    SYNTHETIC_LABEL,
     finish_record_chart,
     shown_numbers,
     shown_percents,
     shown_text,
-    source_line,
-    title_prefix,
 )
 from analysis.records import disclosure
+from analysis.records.release import Release
 
 __all__ = [
     "BREAKDOWN_TITLES",
     "FORMULA_START",
     "HIDDEN_HATCH",
-    "SYNTHETIC_LABEL",
     "clients_by_fiscal_year",
     "entries_by_quarter",
     "matched_within_48h",
-    "source_line",
     "spreadsheet_safe",
     "who_the_clients_are",
 ]
@@ -55,10 +53,7 @@ __all__ = [
 
 def clients_by_fiscal_year(
     protected: Mapping[str, pd.DataFrame],
-    *,
-    synthetic: bool,
-    suppress: bool = True,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    release: Release,
 ) -> charts.Chart:
     """Return stacked bars of victims and family members per fiscal year, labelled."""
     shown = protected["fiscal_year"]
@@ -124,7 +119,7 @@ def clients_by_fiscal_year(
             fontsize=9,
             fontweight="normal",
         )
-        prefix = title_prefix(synthetic, suppress, threshold)
+        prefix = release.chart_title_prefix()
         return finish_record_chart(
             fig,
             slug="records-clients-by-fiscal-year",
@@ -136,19 +131,13 @@ def clients_by_fiscal_year(
                 "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
-            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
-            synthetic=synthetic,
-            suppress=suppress,
-            threshold=threshold,
+            release=release,
         )
 
 
 def entries_by_quarter(
     protected: Mapping[str, pd.DataFrame],
-    *,
-    synthetic: bool,
-    suppress: bool = True,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    release: Release,
 ) -> charts.Chart:
     """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
     shown = protected["quarter"]
@@ -180,7 +169,7 @@ def entries_by_quarter(
         ax.set_ylabel("Program entries (new and reopened cases)")
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
-        prefix = title_prefix(synthetic, suppress, threshold)
+        prefix = release.chart_title_prefix()
         if entries.isna().any():
             finding = (
                 f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
@@ -203,19 +192,13 @@ def entries_by_quarter(
                 "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
-            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
-            synthetic=synthetic,
-            suppress=suppress,
-            threshold=threshold,
+            release=release,
         )
 
 
 def matched_within_48h(
     protected: Mapping[str, pd.DataFrame],
-    *,
-    synthetic: bool,
-    suppress: bool = True,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    release: Release,
 ) -> charts.Chart:
     """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
     shown = protected["matched_within_48h"]
@@ -249,7 +232,7 @@ def matched_within_48h(
             )
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
-        prefix = title_prefix(synthetic, suppress, threshold)
+        prefix = release.chart_title_prefix()
         total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
         overall = shown_percents(pd.Series([total["percent_yes"]])).iloc[0]
         finding = (
@@ -268,8 +251,5 @@ def matched_within_48h(
                 "A hidden percentage is a hatched stub labelled as the table shows it."
             ),
             data=shown,
-            line=source_line(synthetic=synthetic, suppress=suppress, threshold=threshold),
-            synthetic=synthetic,
-            suppress=suppress,
-            threshold=threshold,
+            release=release,
         )

@@ -1,10 +1,27 @@
-"""The performance-report tables: declared, counted, protected and written as a folder."""
+"""The performance-report tables: declared, counted, protected, audited and written as a folder.
+
+The face of the ``ppr`` stage: :func:`run` (``pipeline``) reads, counts and protects; ``write``
+(``output``) writes the result as a folder; the tables and what they say together are declared
+in ``tables``; ``protection`` hides and audits; ``folder_audit`` audits a written folder again.
+"""
 
 from __future__ import annotations
 
 from analysis.records.ppr import folder_audit
+from analysis.records.ppr.output import check_out, is_previous_output, summarize, write
 from analysis.records.ppr.pipeline import (
-    AUDIT_FAILED_NOTICE,
+    Inputs,
+    Output,
+    Progress,
+    count,
+    protected_output,
+    read_inputs,
+    run,
+    silent,
+    unprotected_warning,
+)
+from analysis.records.ppr.protection import audit_summary, hardened_masks, protect
+from analysis.records.ppr.tables import (
     BREAKDOWN_VICTIMS,
     CLIENT_COUNTS,
     LEGEND_COLUMN,
@@ -15,52 +32,32 @@ from analysis.records.ppr.pipeline import (
     PRODUCER,
     STATEMENTS,
     SUMMARY,
-    SYNTHETIC_NOTICE,
     TABLES,
-    UNSUPPRESSED_NOTICE,
     UNWRITTEN_COLUMNS,
-    Output,
-    Progress,
-    audit_summary,
-    check_out,
     cohort_mapping,
     cohort_periods,
-    count,
-    hardened_masks,
     links,
-    not_for_publication,
-    notices_for,
     periods_from_record,
     periods_record,
-    protect,
-    protected_output,
-    read_inputs,
     relations_of,
-    replace_folder,
-    summarize,
-    umask,
-    unprotected_warning,
-    write,
 )
 
 __all__ = [
-    "AUDIT_FAILED_NOTICE",
     "BREAKDOWN_VICTIMS",
     "CLIENT_COUNTS",
     "LEGEND_COLUMN",
     "MEASURES",
     "NOTICE_COLUMN",
     "OUTPUT_FILES",
-    "Output",
     "PERIOD_TABLES",
     "PRODUCER",
-    "Progress",
     "STATEMENTS",
     "SUMMARY",
-    "SYNTHETIC_NOTICE",
     "TABLES",
-    "UNSUPPRESSED_NOTICE",
     "UNWRITTEN_COLUMNS",
+    "Inputs",
+    "Output",
+    "Progress",
     "audit_summary",
     "check_out",
     "cohort_mapping",
@@ -68,18 +65,17 @@ __all__ = [
     "count",
     "folder_audit",
     "hardened_masks",
+    "is_previous_output",
     "links",
-    "not_for_publication",
-    "notices_for",
     "periods_from_record",
     "periods_record",
     "protect",
     "protected_output",
     "read_inputs",
     "relations_of",
-    "replace_folder",
+    "run",
+    "silent",
     "summarize",
-    "umask",
     "unprotected_warning",
     "write",
 ]

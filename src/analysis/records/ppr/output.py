@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import spreadsheet
-from analysis.errors import InputError, os_problem
-from analysis.records.ppr.protection import _cell, audit_summary, not_for_publication
+from analysis import folders, spreadsheet
+from analysis.records.ppr.protection import _cell, audit_summary
 from analysis.records.ppr.tables import (
     CLIENT_COUNTS,
     FORMAT_VERSION,
@@ -27,6 +25,7 @@ from analysis.records.ppr.tables import (
     cohort_periods,
     periods_record,
 )
+from analysis.records.release import Release
 
 
 def sha256(path: Path) -> str:
@@ -41,10 +40,7 @@ def sha256(path: Path) -> str:
 def summarize(
     shown: Mapping[str, pd.DataFrame],
     inputs: list[Path],
-    threshold: int,
-    suppressed: bool,
-    synthetic: bool,
-    notices: list[str],
+    release: Release,
     *,
     periods: pd.DataFrame | None = None,
     width: int | None = None,
@@ -55,8 +51,9 @@ def summarize(
     ``disclosure`` holds the marks, their legend and the audit of the tables as shown (given,
     or made here); ``cohort_periods`` the periods the tables were counted with (default: the
     published timeline's), so ``python -m analysis audit`` can audit the files alone.
-    ``not_for_publication`` is true when the tables are not suppressed, the threshold is
-    below the default, or the audit finds a hidden cell under-protected.
+    ``not_for_publication`` is ``release``'s, with the audit's verdict (given or made here):
+    true when the tables are not suppressed, the threshold is below the default, or the
+    audit finds a hidden cell under-protected.
     """
     total = shown["fiscal_year"].iloc[-1]
     totals = {column: _cell(total[column]) for column in CLIENT_COUNTS}
@@ -71,16 +68,16 @@ def summarize(
     years = shown["fiscal_year"]["fiscal_year"].tolist()[:-1]
     periods = cohort_periods() if periods is None else periods
     if disclosure is None:
-        disclosure = audit_summary(shown, threshold, periods, width)[0]
-    protected = bool(disclosure["audit"]["protected"])
+        disclosure = audit_summary(shown, release.threshold, periods, width)[0]
+    release = replace(release, protected=bool(disclosure["audit"]["protected"]))
     return {
         "produced_by": PRODUCER,
         "format_version": FORMAT_VERSION,
-        "notice": "; ".join(notices),
-        "not_for_publication": not_for_publication(suppressed, threshold, protected),
-        "suppressed": suppressed,
-        "threshold": threshold,
-        "synthetic": synthetic,
+        "notice": "; ".join(release.notices),
+        "not_for_publication": release.not_for_publication,
+        "suppressed": release.suppressed,
+        "threshold": release.threshold,
+        "synthetic": release.synthetic,
         "fiscal_years": [int(y) for y in years],
         "totals": totals,
         "inputs": files,
@@ -88,70 +85,6 @@ def summarize(
         "cohort_periods": periods_record(periods),
         "disclosure": disclosure,
     }
-
-
-def check_out(
-    out: Path,
-    inputs: list[Path],
-    previous: Callable[[Path], bool] | None = None,
-    command: str = "ppr",
-) -> None:
-    """Refuse an ``--out`` that cannot be written, holds an input, or holds other files.
-
-    Called before any input is read: a directory is created (and removed) where ``--out``
-    would be made, so a large input is not read and counted for nothing. A non-empty ``--out``
-    is accepted only when ``previous`` (default: a previous ppr output) recognizes it as an
-    earlier output of ``command``.
-    """
-    try:
-        _check_out(out, inputs, previous or is_previous_output, command)
-    except OSError as error:
-        raise InputError(f"--out {out}: cannot be written ({os_problem(error)})") from None
-    except RuntimeError:  # Path.resolve on a symbolic link loop
-        raise InputError(f"--out {out}: is a loop of symbolic links") from None
-
-
-def _check_out(
-    out: Path, inputs: list[Path], previous: Callable[[Path], bool], command: str
-) -> None:
-    """Do the checks of ``check_out``; an ``OSError`` means ``--out`` cannot be made."""
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a directory")
-    resolved = out.resolve()
-    for path in inputs:
-        try:
-            parents = path.resolve().parents
-        except RuntimeError:  # a symbolic link loop: the reader says so
-            continue
-        if resolved in parents:
-            raise InputError(f"--out {out}: holds the input file {path}; choose another directory")
-    if out.is_dir() and any(out.iterdir()) and not previous(out):
-        raise InputError(
-            f"--out {out}: directory is not empty and is not a previous {command} output; "
-            "choose a new or empty directory"
-        )
-    parent = out.absolute().parent
-    existing = next((p for p in (parent, *parent.parents) if p.exists()), Path("/"))
-    if not existing.is_dir():
-        raise InputError(f"--out {out}: {existing} is a file, not a directory")
-    longest = os.pathconf(existing, "PC_NAME_MAX")
-    names = [out.name, *(p.name for p in out.absolute().parents if not p.exists())]
-    for name in names:
-        if len(os.fsencode(name)) > longest:
-            raise InputError(
-                f"--out {out}: the name {name[:40]!r}... is too long (at most {longest} bytes)"
-            )
-    try:
-        probe = tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".probe", dir=existing)
-    except OSError as error:
-        raise InputError(
-            f"--out {out}: no directory can be created in {existing} ({error.strerror}; "
-            "expected a writable directory on a real file system, not e.g. /proc or /sys)"
-        ) from None
-    os.rmdir(probe)
-
-
-STAGING_PREFIX = ".ppr-"
 
 
 def is_previous_output(out: Path) -> bool:
@@ -174,9 +107,7 @@ def _csv_text(table: pd.DataFrame, notices: list[str]) -> str:
 
 def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: list[str]) -> None:
     """Write every table and the summary into ``out``, all at once (temporary dir, rename)."""
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=parent))
+    staging = folders.staging(out)
     try:
         for name, table in shown.items():
             path = staging / TABLES[name][0]
@@ -185,31 +116,12 @@ def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: 
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         # A file name that is not UTF-8 is kept as a JSON escape, not refused.
         (staging / SUMMARY).write_bytes(text.encode("utf-8", "backslashreplace"))
-        os.chmod(staging, 0o777 & ~umask())
-        replace_folder(staging, out)
+        folders.publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def umask() -> int:
-    """Return the process's file-creation mask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def replace_folder(staging: Path, out: Path) -> None:
-    """Move ``staging`` to ``out``, replacing an empty dir or a previous ppr output."""
-    if not out.exists():
-        staging.rename(out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".old", dir=staging.parent))
-    retired.rmdir()
-    out.rename(retired)
-    try:
-        staging.rename(out)
-    except BaseException:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def check_out(out: Path, inputs: list[Path]) -> None:
+    """Refuse an ``--out`` that is not new, empty or a previous ``ppr`` output (before reading)."""
+    folders.check_out(out, inputs, is_previous_output, "ppr")

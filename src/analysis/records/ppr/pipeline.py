@@ -1,25 +1,20 @@
-"""What ``ppr`` does: performance-report tables from client records, small counts suppressed.
+"""One run of the client-records pipeline on plain values: read, count, protect and audit.
 
-Reads an entries file (and optionally a closures file) as ``reading.records`` defines them,
-counts them with ``reading.indicators``, protects every table with ``reading.disclosure``
-(jointly, so a cell hidden in one table cannot be worked out from another) and writes CSV
-tables and ``summary.json`` into a fresh output directory.
+:func:`run` is what the ``ppr`` and ``records-report`` commands, notebook 05 and the benchmark
+call: the input files and options in; the protected tables, their ``summary.json`` and their
+release state (:class:`~analysis.records.release.Release`) out. Nothing is written here
+(``write`` in ``ppr.output`` writes a result as a folder), and nothing is parsed: the command
+line stays in ``analysis.commands``.
 
-Output directory rules: the tables are written into a temporary directory beside ``--out`` and
-renamed into place at the end, so bad input or a failure leaves no output directory behind and
-the input files are only read. ``--out`` may be missing, empty, or a previous ``ppr`` output
-(recognized by its ``summary.json`` and holding only ``ppr`` files), which is then replaced; any
-other existing directory is refused, as is an ``--out`` that contains an input file.
-
-This module reads and counts; the tables are declared in ``ppr_tables``, protected by
-``protection`` and written by ``ppr_output``, and all of it is named here as ``ppr.X``.
+Reading checks both files even when the first is bad, so one run lists every problem; counting
+follows ``analysis.records.counting``; protection and its audit ``ppr.protection``.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,100 +22,51 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.records import counting, disclosure, reading
-from analysis.records.ppr.output import check_out, replace_folder, summarize, umask, write
-from analysis.records.ppr.protection import (
-    AUDIT_FAILED_NOTICE,
-    audit_summary,
-    hardened_masks,
-    not_for_publication,
-    notices_for,
-    protect,
-)
-from analysis.records.ppr.tables import (
-    BREAKDOWN_VICTIMS,
-    CLIENT_COUNTS,
-    LEGEND_COLUMN,
-    MEASURES,
-    NOTICE_COLUMN,
-    OUTPUT_FILES,
-    PERIOD_TABLES,
-    PRODUCER,
-    STATEMENTS,
-    SUMMARY,
-    SYNTHETIC_NOTICE,
-    TABLES,
-    UNSUPPRESSED_NOTICE,
-    UNWRITTEN_COLUMNS,
-    cohort_mapping,
-    cohort_periods,
-    links,
-    periods_from_record,
-    periods_record,
-    relations_of,
-)
+from analysis.records.ppr.output import summarize
+from analysis.records.ppr.protection import audit_summary, protect
+from analysis.records.ppr.tables import cohort_periods
+from analysis.records.release import Release
 
-# What callers name as ``ppr.X``: the tables declared, their protection and their writing.
-__all__ = [
-    "AUDIT_FAILED_NOTICE",
-    "BREAKDOWN_VICTIMS",
-    "CLIENT_COUNTS",
-    "LEGEND_COLUMN",
-    "MEASURES",
-    "NOTICE_COLUMN",
-    "OUTPUT_FILES",
-    "PERIOD_TABLES",
-    "PRODUCER",
-    "Progress",
-    "STATEMENTS",
-    "SUMMARY",
-    "SYNTHETIC_NOTICE",
-    "TABLES",
-    "UNSUPPRESSED_NOTICE",
-    "UNWRITTEN_COLUMNS",
-    "Output",
-    "audit_summary",
-    "check_out",
-    "cohort_mapping",
-    "cohort_periods",
-    "count",
-    "hardened_masks",
-    "links",
-    "not_for_publication",
-    "notices_for",
-    "periods_from_record",
-    "periods_record",
-    "protect",
-    "protected_output",
-    "read_inputs",
-    "relations_of",
-    "replace_folder",
-    "summarize",
-    "umask",
-    "unprotected_warning",
-    "write",
-]
+
+@dataclass(frozen=True)
+class Inputs:
+    """The client-record files to read, and how to read them."""
+
+    entries: Path
+    closures: Path | None = None
+    sheet: str | None = None  # XLSX: the sheet to read (default: found by its header)
+    date_format: str | None = None  # also read text dates written this way
+
+    @property
+    def paths(self) -> list[Path]:
+        """Return the files read: the entries, then the closures if any."""
+        return [Path(self.entries)] + ([Path(self.closures)] if self.closures else [])
+
+
+def silent(message: str) -> None:
+    """Say nothing (the default progress)."""
 
 
 def read_inputs(
-    args: argparse.Namespace, progress: Callable[[str], None]
+    inputs: Inputs, progress: Callable[[str], None] = silent
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, reading.Persons]:
-    """Read and check the entries (and closures) named by ``args``; also the persons' codes.
+    """Read and check the entries (and closures) of ``inputs``; also the persons' codes.
 
     Both files are read even when the first is bad, so one run lists every problem; any
     problem raises one ``InputError``.
     """
-    options = {"sheet": args.sheet, "date_format": args.date_format}
+    options = {"sheet": inputs.sheet, "date_format": inputs.date_format}
     entries, closures, persons, errors = None, None, None, []
-    progress(f"reading entries from {args.entries}")
+    progress(f"reading entries from {inputs.entries}")
     try:
-        entries, persons = reading.read_coded_entries(args.entries, **options)
+        entries, persons = reading.read_coded_entries(inputs.entries, **options)
         progress(f"  {len(entries):,} entries{_sheet_note(entries)}")
     except InputError as error:
         errors.append(error)
-    if args.closures:  # read even when the entries are bad, so one run lists every problem
-        progress(f"reading closures from {args.closures}")
+    if inputs.closures:  # read even when the entries are bad, so one run lists every problem
+        progress(f"reading closures from {inputs.closures}")
         try:
-            closures = reading.read_closures(args.closures, entries, persons=persons, **options)
+            closures = reading.read_closures(inputs.closures, entries, persons=persons, **options)
             progress(f"  {len(closures):,} closures{_sheet_note(closures)}")
         except InputError as error:
             errors.append(error)
@@ -198,44 +144,61 @@ def count(
 
 
 class Output(NamedTuple):
-    """What every output of the counted tables carries."""
+    """What one run gives: the tables as shown, their summary, and their release state."""
 
     shown: dict[str, pd.DataFrame]  # the tables as text, hidden cells marked
     summary: dict  # the content of summary.json
-    notices: list[str]  # the notices every file, page and chart title carries
-    protected: bool  # the disclosure audit's verdict on the tables as shown
+    release: Release  # synthetic, suppressed, threshold and the audit's verdict
+
+
+def run(
+    inputs: Inputs,
+    *,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    suppress: bool = True,
+    periods: pd.DataFrame | None = None,
+    progress: Callable[[str], None] = silent,
+) -> Output:
+    """Read, count, protect and audit the records of ``inputs``; bad input raises InputError.
+
+    ``periods`` are the cohort periods (default: the published timeline's, loaded before a
+    large input is read). Suppressed tables that fail the disclosure audit are still returned,
+    but their release state, every notice and ``summary.json`` say NOT FOR PUBLICATION.
+    """
+    periods = cohort_periods() if periods is None else periods
+    entries, closures, persons = read_inputs(inputs, progress)
+    progress("counting")
+    tables = count(entries, closures, periods, threshold=threshold, persons=persons)
+    synthetic = reading.is_synthetic(entries, closures)
+    del entries, closures, persons  # the records themselves are not needed any further
+    progress("protecting small counts" if suppress else "not suppressing (internal use)")
+    release = Release(synthetic=synthetic, suppressed=suppress, threshold=threshold)
+    return protected_output(tables, inputs.paths, release, periods=periods)
 
 
 def protected_output(
     tables: Mapping[str, pd.DataFrame],
     inputs: list[Path],
+    release: Release,
     *,
-    threshold: int,
-    suppress: bool,
-    synthetic: bool,
     periods: pd.DataFrame,
 ) -> Output:
-    """Return the tables protected and audited, their summary and notices.
+    """Return the tables protected as ``release`` says and audited, with their summary.
 
-    Suppressed tables that fail the disclosure audit are still returned, but every notice,
-    and ``summary.json``, says NOT FOR PUBLICATION.
+    The release state returned carries the audit's verdict on the tables as shown.
     """
-    shown = protect(tables, threshold=threshold, suppress=suppress, periods=periods)
-    disclosure_record, result = audit_summary(shown, threshold, periods)
-    notices = notices_for(
-        synthetic=synthetic, suppressed=suppress, threshold=threshold, protected=result.protected
+    shown = protect(
+        tables, threshold=release.threshold, suppress=release.suppressed, periods=periods
     )
-    summary = summarize(
-        shown,
-        inputs,
-        threshold,
-        suppress,
-        synthetic,
-        notices,
-        periods=periods,
-        disclosure=disclosure_record,
+    disclosure_record, result = audit_summary(shown, release.threshold, periods)
+    release = Release(
+        synthetic=release.synthetic,
+        suppressed=release.suppressed,
+        threshold=release.threshold,
+        protected=result.protected,
     )
-    return Output(shown, summary, notices, result.protected)
+    summary = summarize(shown, inputs, release, periods=periods, disclosure=disclosure_record)
+    return Output(shown, summary, release)
 
 
 def unprotected_warning(summary: dict, out: Path) -> str:

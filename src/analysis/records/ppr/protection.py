@@ -13,17 +13,10 @@ from analysis.records.ppr.tables import (
     NOTICE_COLUMN,
     PERCENT_TABLES,
     ROW_PERCENTS,
-    SYNTHETIC_NOTICE,
     TABLES,
-    UNSUPPRESSED_NOTICE,
     cohort_periods,
     links,
     relations_of,
-)
-
-AUDIT_FAILED_NOTICE = (
-    "NOT FOR PUBLICATION - the disclosure audit found hidden cells that the other figures "
-    "narrow too far (summary.json: disclosure.audit.under_protected)"
 )
 
 
@@ -223,40 +216,6 @@ def row_percentages(table: pd.DataFrame, mask: pd.DataFrame, part: str, whole: s
         for row in range(len(table))
     ]
     return pd.Series(values, index=table.index, dtype=object)
-
-
-def not_for_publication(suppress: bool, threshold: int, protected: bool = True) -> bool:
-    """Return True when outputs must not be published.
-
-    That is: not suppressed, a threshold below the default, or suppressed tables whose
-    disclosure audit failed (``protected`` False).
-    """
-    return not suppress or threshold < disclosure.DEFAULT_THRESHOLD or not protected
-
-
-def notices_for(
-    *,
-    synthetic: bool,
-    suppressed: bool,
-    threshold: int = disclosure.DEFAULT_THRESHOLD,
-    protected: bool = True,
-) -> list[str]:
-    """Return the notices every output must carry (none for real output, published rules).
-
-    ``protected`` is the disclosure audit's verdict on the suppressed tables as shown.
-    """
-    notices = [SYNTHETIC_NOTICE] if synthetic else []
-    if not suppressed:
-        notices.append(UNSUPPRESSED_NOTICE)
-        return notices
-    if threshold < disclosure.DEFAULT_THRESHOLD:
-        notices.append(
-            f"NOT FOR PUBLICATION - threshold {threshold} is below the default "
-            f"{disclosure.DEFAULT_THRESHOLD}"
-        )
-    if not protected:
-        notices.append(AUDIT_FAILED_NOTICE)
-    return notices
 
 
 def _cell(value: object) -> int | str:

@@ -13,8 +13,6 @@ from analysis.records.disclosure import relations
 PRODUCER = "python -m analysis ppr"
 FORMAT_VERSION = 1
 SUMMARY = "summary.json"
-SYNTHETIC_NOTICE = "SYNTHETIC DATA - not real clients"
-UNSUPPRESSED_NOTICE = "NOT FOR PUBLICATION - small counts not suppressed"
 NOTICE_COLUMN = "notice"
 CLIENT_COUNTS = counting.CLIENT_COUNTS
 PERSON_COUNTS = counting.PERSON_COUNTS
@@ -101,7 +99,7 @@ PERIOD_TABLES = ("fiscal_year", "quarter", "cohort")
 ENTRY_TABLES = (*PERIOD_TABLES, "matched_within_48h")  # rows that split the entries
 VICTIMS_BY = ("trafficking_type", "acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
 PERSON_TABLES = ("fiscal_year", "quarter", "grantee", "cohort")
-# What the tables say together, beyond each Layout's row sums (see reading.relations). A new
+# What the tables say together, beyond each Layout's row sums (see disclosure.relations). A new
 # table is covered by declaring its Layout in TABLES and its statements here.
 STATEMENTS: tuple[relations.Statement, ...] = (
     *(relations.Split(name, relations.ENTRIES) for name in ENTRY_TABLES),
