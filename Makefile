@@ -10,6 +10,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JupyterLab reads default settings from overrides.json in its application directory.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
@@ -25,7 +27,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-env: $(STAMP)
+# This environment's JupyterLab starts without asking about Jupyter news and checks for no update.
+$(LAB_SETTINGS): etc/jupyterlab/overrides.json $(STAMP)
+	install -D -m 644 $< $@
+
+env: $(STAMP) $(LAB_SETTINGS)
 
 validate: $(STAMP)
 	$(PY) -m analysis validate
@@ -51,12 +57,12 @@ browser:
 	@test -x $(CHROMIUM) || { export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
-test: lint validate package-check browser
+test: lint validate package-check browser $(LAB_SETTINGS)
 	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
 
 # The quick lane for a developer's loop: lint, then every test not marked slow (no notebook run,
 # no report built, no install); under a minute on two cores. `make test` still runs everything.
-check: lint
+check: lint $(LAB_SETTINGS)
 	MPLBACKEND=Agg $(PY) -m pytest -q -m quick tests
 
 # Re-execute every notebook in place to store new outputs after an intended change,
