@@ -15,6 +15,10 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
+# Tests run in parallel, one pytest-xdist worker per core (make test TEST_WORKERS=1: one worker).
+# Each file runs whole on one worker, files in the order tests/conftest.py gives them.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 .PHONY: all env check validate package package-check report test lint refresh chart-baselines browser clean records-report
 
@@ -58,12 +62,12 @@ browser:
 	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
 test: lint validate package-check browser $(LAB_SETTINGS)
-	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
+	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) $(NBVAL) tests $(NOTEBOOKS)
 
 # The quick lane for a developer's loop: lint, then every test not marked slow (no notebook run,
 # no report built, no install); under a minute on two cores. `make test` still runs everything.
 check: lint $(LAB_SETTINGS)
-	MPLBACKEND=Agg $(PY) -m pytest -q -m quick tests
+	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) -q -m quick tests
 
 # Re-execute every notebook in place to store new outputs after an intended change,
 # and record the charts' new SVG hashes.
