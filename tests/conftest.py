@@ -275,16 +275,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # first, so that no long file is left running alone at the end; then the other notebooks, then the
 # rest as collected. The order of the tests within a file is kept.
 LONG_FILES = (
-    "tests/test_audit.py",
-    "tests/test_report.py",  # builds the report the browser test reads too
-    "tests/test_browser.py",
-    "tests/test_install.py",
-    "tests/test_publication.py",
-    "tests/test_records_report.py",
-    "tests/test_ppr.py",
-    "notebooks/05-client-records.ipynb",
-    "tests/test_relations.py",
-    "tests/test_notebooks.py",
+    "tests/test_audit.py",  # 142 s
+    "tests/test_report.py",  # 56 s; first of the two that read the report, as it builds it
+    "tests/test_browser.py",  # 61 s
+    "tests/test_publication.py",  # 54 s
+    "tests/test_records_report.py",  # 48 s
+    "tests/test_install.py",  # 40 s
+    "tests/test_ppr.py",  # 35 s
+    "tests/test_charts.py",  # 33 s
+    "tests/test_relations.py",  # 19 s
+    "tests/test_exports.py",  # 16 s
+    "tests/test_record_charts.py",  # 14 s
+    "notebooks/05-client-records.ipynb",  # 9 s
+    "tests/test_notebooks.py",  # 7 s
 )
 
 
