@@ -10,9 +10,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JupyterLab reads default settings from overrides.json in its application directory.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 CHROMIUM := /usr/bin/chromium
+# Tests run in parallel, one pytest-xdist worker per core (make test TEST_WORKERS=1: one worker).
+# Each file runs whole on one worker, files in the order tests/conftest.py gives them.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 .PHONY: all env check validate package package-check report test lint refresh chart-baselines browser clean records-report
 
@@ -25,7 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-env: $(STAMP)
+# This environment's JupyterLab starts without asking about Jupyter news and checks for no update.
+$(LAB_SETTINGS): etc/jupyterlab/overrides.json $(STAMP)
+	install -D -m 644 $< $@
+
+env: $(STAMP) $(LAB_SETTINGS)
 
 validate: $(STAMP)
 	$(PY) -m analysis validate
@@ -51,13 +61,13 @@ browser:
 	@test -x $(CHROMIUM) || { export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
-test: lint validate package-check browser
-	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests $(NOTEBOOKS)
+test: lint validate package-check browser $(LAB_SETTINGS)
+	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) $(NBVAL) tests $(NOTEBOOKS)
 
 # The quick lane for a developer's loop: lint, then every test not marked slow (no notebook run,
 # no report built, no install); under a minute on two cores. `make test` still runs everything.
-check: lint
-	MPLBACKEND=Agg $(PY) -m pytest -q -m quick tests
+check: lint $(LAB_SETTINGS)
+	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) -q -m quick tests
 
 # Re-execute every notebook in place to store new outputs after an intended change,
 # and record the charts' new SVG hashes.

@@ -3,7 +3,9 @@ one report build, the quick lane."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -76,16 +78,9 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-@pytest.fixture(scope="session")
-def report_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The report of every notebook, built once by ``python -m analysis report`` for every test
-    that reads it.
-
-    ``out`` is the directory; ``first`` the files the build wrote (all of ``out``: it was new);
-    ``after_first`` a snapshot of ``out`` and ``notebooks_before`` one of ``notebooks/``.
-    """
+def _build_report(out: Path) -> dict:
+    """Run ``python -m analysis report --out out``; return what ``report_build`` describes."""
     notebooks_before = snapshot(REPO_ROOT / "notebooks")
-    out = tmp_path_factory.mktemp("reports")
     env = {k: v for k, v in os.environ.items() if k != "ANALYSIS_CHART_DIR"}
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "report", "--out", str(out)],
@@ -95,13 +90,49 @@ def report_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
         text=True,
         timeout=REPORT_TIMEOUT_S,
     )
-    assert result.returncode == 0, f"python -m analysis report failed:\n{result.stderr}"
+    if result.returncode != 0:
+        return {"error": f"python -m analysis report failed:\n{result.stderr}"}
     return {
-        "out": out,
-        "first": sorted(p for p in out.rglob("*") if p.is_file()),
+        "out": str(out),
+        "first": [str(p) for p in sorted(p for p in out.rglob("*") if p.is_file())],
         "after_first": snapshot(out),
         "notebooks_before": notebooks_before,
     }
+
+
+def _report_of(record: dict) -> dict:
+    """Turn a recorded build (paths as text, snapshots as lists) back into the fixture's value."""
+    assert "error" not in record, record.get("error")
+    return {
+        "out": Path(record["out"]),
+        "first": [Path(p) for p in record["first"]],
+        "after_first": {k: tuple(v) for k, v in record["after_first"].items()},
+        "notebooks_before": {k: tuple(v) for k, v in record["notebooks_before"].items()},
+    }
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The report of every notebook, built once per test run by ``python -m analysis report``
+    for every test that reads it.
+
+    Run in parallel (``make test``), the workers share one build: the first to need it builds
+    it under the run's temporary directory while holding a lock; the others wait, then read
+    its record. Tests must not change the directory; they may copy it.
+
+    ``out`` is the directory; ``first`` the files the build wrote (all of ``out``: it was new);
+    ``after_first`` a snapshot of ``out`` and ``notebooks_before`` one of ``notebooks/``.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _report_of(_build_report(tmp_path_factory.mktemp("reports")))
+    shared = tmp_path_factory.getbasetemp().parent  # one directory for the whole run
+    record = shared / "report-build.json"
+    with (shared / "report-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not record.is_file():
+            built = _build_report(shared / "reports")
+            record.write_text(json.dumps(built), encoding="utf-8")
+    return _report_of(json.loads(record.read_text(encoding="utf-8")))
 
 
 # --- the quick lane: `make check` runs `pytest -m quick`, every test not marked slow ------------
@@ -234,3 +265,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.quick)
+    items.sort(key=_turn)
+
+
+# `make test` runs pytest-xdist's workers with --dist loadscope --no-loadscope-reorder: each file
+# runs whole on one worker (a notebook's cells share one kernel; a module's tests share its
+# module-scoped fixtures), and the files are handed out in the order of the run. The files that
+# took longest (pytest --durations=0, added up by file, measured 2026-12-05) go first, longest
+# first, so that no long file is left running alone at the end; then the other notebooks, then the
+# rest as collected. The order of the tests within a file is kept.
+LONG_FILES = (
+    "tests/test_audit.py",  # 142 s
+    "tests/test_report.py",  # 56 s; first of the two that read the report, as it builds it
+    "tests/test_browser.py",  # 61 s
+    "tests/test_publication.py",  # 54 s
+    "tests/test_records_report.py",  # 48 s
+    "tests/test_install.py",  # 40 s
+    "tests/test_ppr.py",  # 35 s
+    "tests/test_charts.py",  # 33 s
+    "tests/test_relations.py",  # 19 s
+    "tests/test_exports.py",  # 16 s
+    "tests/test_record_charts.py",  # 14 s
+    "notebooks/05-client-records.ipynb",  # 9 s
+    "tests/test_notebooks.py",  # 7 s
+)
+
+
+def _turn(item: pytest.Item) -> int:
+    path = item.path.relative_to(REPO_ROOT).as_posix()
+    if path in LONG_FILES:
+        return LONG_FILES.index(path)
+    return len(LONG_FILES) + (0 if item.path.suffix == ".ipynb" else 1)

@@ -50,6 +50,8 @@ NOTEBOOK_RUN_S = 300
 STEP_MS = 60_000
 SHUTDOWN_S = 15
 LOCAL_SCHEMES = ("data", "blob", "file", "about")
+# What JupyterLab asks when its setting fetchNews is left undecided; ours says "false".
+NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
 LOOPBACK = ("127.0.0.1",)
 
 
@@ -102,8 +104,9 @@ def _lab_config(root: Path, workspace: Path, port: int, token: str) -> dict[str,
         },
     }
     (dirs["JUPYTER_CONFIG_DIR"] / "jupyter_server_config.json").write_text(json.dumps(server))
+    # Whether JupyterLab asks about Jupyter news is left to the environment's settings
+    # (etc/jupyterlab/overrides.json, installed by `make env`), which are what is tested.
     settings = {
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
         # Every cell attached to the page, so every output can be inspected.
         "notebook-extension/tracker": {"windowingMode": "none"},
     }
@@ -332,6 +335,8 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser_context, workspace: Path,
         assert len(images) == expected, f"{path.name}: {len(images)} of {expected} images shown"
         assert all(img["width"] > 0 for img in images), f"{path.name}: images not drawn: {images}"
         assert not errors_in_page, f"{path.name}: JavaScript errors: {errors_in_page}"
+        # The question comes as JupyterLab restores its layout, long before a notebook has run.
+        assert NEWS_PROMPT not in page.inner_text("body"), f"{path.name}: JupyterLab asked"
         assert browser_context.blocked[blocked_before:] == [], "JupyterLab reached off loopback"
     finally:
         page.close()

@@ -1,5 +1,8 @@
 """The project's own set-up files stay in step."""
 
+import json
+import os
+import sys
 from pathlib import Path
 
 import yaml
@@ -28,3 +31,14 @@ def test_lock_pins_every_package_exactly():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_jupyterlab_of_the_environment_asks_nothing_about_news():
+    shipped = json.loads((ROOT / "etc" / "jupyterlab" / "overrides.json").read_text())
+    notification = shipped["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false" and notification["checkForUpdates"] is False
+    # JupyterLab's application directory in this environment (`jupyter lab path`).
+    app_dir = Path(os.environ.get("JUPYTERLAB_DIR") or Path(sys.prefix, "share", "jupyter", "lab"))
+    installed = app_dir / "settings" / "overrides.json"
+    assert installed.is_file(), f"{installed} is missing: `make env` installs it"
+    assert json.loads(installed.read_text()) == shipped, f"{installed} is stale: run `make env`"
