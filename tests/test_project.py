@@ -28,3 +28,13 @@ def test_lock_pins_every_package_exactly():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_exact_pins_of_pyproject_match_the_lock():
+    # highspy (the audit's solver) is pinned exactly in both; environment.yml installs the lock.
+    project = (ROOT / "pyproject.toml").read_text()
+    lock = (ROOT / "requirements.lock").read_text().splitlines()
+    exact = [line.strip().strip('",') for line in project.splitlines() if '=="' not in line]
+    pinned = [item for item in exact if "==" in item and item.count('"') == 0]
+    assert "highspy==1.15.1" in pinned
+    assert all(item in lock for item in pinned), pinned

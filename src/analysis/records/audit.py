@@ -8,7 +8,7 @@ The intruder sees every shown count, knows every relation the tables imply
 - ``suppressed`` is a count of at least ``threshold`` (a zero is never hidden).
 
 For each hidden cell the audit minimises and maximises its value subject to all of that by
-linear programming (``scipy.optimize.linprog``, HiGHS), which gives its *feasible interval*.
+linear programming (HiGHS through ``highspy``), which gives its *feasible interval*.
 The relaxation to real values can only widen an interval, so the ends are then rounded
 inwards to whole numbers, as an intruder working in whole numbers would.
 
@@ -18,13 +18,18 @@ any quarter. No suppression can undo that, so each cell also has its *band*: the
 relations and marks give when every shown count is known only as "0" or "at least
 ``threshold``" (as if every non-zero count were hidden).
 
-Protection criterion, for a protection width ``w`` (default: the threshold): a hidden cell is
-protected when ``high - low >= min(w, band width)``. For a small cell (whose band lies within
-1 to ``threshold - 1``, narrower than ``w``) that means its interval is its whole band: the
-shown counts tell the intruder nothing about it beyond what the marks say. For a
-``suppressed`` cell it means at least ``w`` possible values (fewer only where the marks alone
-already allow fewer). A shown count from 1 to ``threshold - 1`` is never protected. Cells whose
-band is narrower than their mark's are reported (``Result.narrowed``).
+Protection criterion (what each part protects: README, "Small-count suppression"): a hidden
+small cell (``<threshold``) is protected when its interval is its whole band: the shown counts
+tell the intruder nothing about it beyond what the marks say. A ``suppressed`` cell needs no
+width of its own by default: it is a count of at least the threshold, which may be shown, and
+every small cell's interval is already computed with it free. With a protection width ``w``
+(``audit --width``) a ``suppressed`` cell must also have ``high - low >= min(w, band width)``.
+A shown count from 1 to ``threshold - 1`` is never protected. Cells whose band is narrower than
+their mark's are reported (``Result.narrowed``).
+
+For speed, a few programs first push all small cells of a component to their ends at once
+(``Program.stretch``); only a cell no such solution has shown at both ends of its mark gets
+its own two programs.
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
 
@@ -43,7 +48,7 @@ from analysis.records.audit_programs import LinearPrograms
 from analysis.records.relations import Relation
 
 Cell = disclosure.Cell
-METHOD = "linear programming (scipy.optimize.linprog, HiGHS) over every relation and mark"
+METHOD = "linear programming (HiGHS through highspy) over every relation and mark"
 
 # What callers name as ``audit.X``: the audit, the audit-and-add loop and what they report.
 __all__ = [
@@ -67,7 +72,7 @@ class _Auditor:
         self.values = dict(values)
         self.relations = relations
         self.threshold = disclosure.check_threshold(threshold)
-        self.width = self.threshold if width is None else int(width)
+        self.width = None if width is None else int(width)
         small = (1.0, float(self.threshold - 1))
         large = (float(self.threshold), math.inf)
         box = {c: (small if v < self.threshold else large) for c, v in self.values.items() if v > 0}
@@ -101,29 +106,29 @@ class _Auditor:
         band = (ends[0], ends[1])
         return band, band[0] >= low - TOLERANCE and band[1] <= high + TOLERANCE
 
+    def enough(self, box: tuple[float, float], low: float, high: float) -> bool:
+        """Return True when [low, high] protects a hidden cell whose mark allows ``box``.
+
+        A small cell needs its whole mark (1 to threshold - 1); a ``suppressed`` cell needs
+        ``width`` possible values when a width is demanded, else nothing.
+        """
+        if box[1] < self.threshold:
+            return low <= box[0] + TOLERANCE and high >= box[1] - TOLERANCE
+        return self.width is None or span(low, high) >= self.width - TOLERANCE
+
     def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
         """Return findings (for ``cells``, default every hidden one) and binding relations."""
         values, box = bounds(shown, self.threshold)
         system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
+        system.stretch({c: box[c] for c in targets if box[c][1] < self.threshold})
         findings, binding = [], {}
-        band_of_mark = (1.0, float(self.threshold - 1))
         for cell in targets:
-
-            def enough(low: float, high: float, cell: Cell = cell) -> bool:
-                if span(low, high) >= self.width - TOLERANCE:
-                    return True
-                return (
-                    box[cell] == band_of_mark
-                    and low <= 1 + TOLERANCE
-                    and high >= band_of_mark[1] - TOLERANCE
-                )
-
             low, high = system.witnessed(cell)
-            protected = enough(low, high)
+            protected = self.enough(box[cell], low, high)
             if not protected:
                 low, high, binding[cell] = system.interval(cell)
-                protected = enough(low, high)
+                protected = self.enough(box[cell], low, high)
             band = (low, high)
             if not protected:
                 band, protected = self.covers(cell, low, high, box[cell])

@@ -178,11 +178,7 @@ def audit_summary(
         "relations": relations.kinds(found),
         "audit": {
             "method": audit.METHOD,
-            "criterion": (
-                f"every {small} cell can be anywhere from 1 to {threshold - 1}; every "
-                f"{disclosure.SUPPRESSED} cell's interval is at least {result.width} wide; "
-                f"no shown count is from 1 to {threshold - 1}"
-            ),
+            "criterion": criterion(threshold, result.width),
             "hidden_cells_audited": len(result.findings),
             # Small cells that the pattern of marks alone narrows within 1..threshold-1 (e.g.
             # four quarters marked <11 under a year marked <11): no suppression can widen them.
@@ -193,6 +189,18 @@ def audit_summary(
             "contradictions": list(result.contradictions),
         },
     }, result
+
+
+def criterion(threshold: int, width: int | None) -> str:
+    """Return the audit's criterion in words, for ``summary.json``."""
+    small = disclosure.small_mark(threshold)
+    text = (
+        f"every {small} cell can be anywhere from 1 to {threshold - 1} (or, where the marks "
+        f"alone narrow it, anywhere they allow); no shown count is from 1 to {threshold - 1}"
+    )
+    if width is not None:
+        text += f"; every {disclosure.SUPPRESSED} cell's interval is at least {width} wide"
+    return text
 
 
 def _bound(value: float) -> float | int | str | None:
