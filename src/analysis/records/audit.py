@@ -80,58 +80,54 @@ class _Auditor:
         self.pattern = LinearPrograms(zeros, box, relations)
         self.bands: dict[Cell, tuple[float, float]] = {}
 
-    def covers(self, cell: Cell, low: float, high: float, box: tuple[float, float]):
-        """Return the band of ``cell`` as far as needed to tell whether it is [low, high].
+    def bands_of(self, cells: Iterable[Cell]) -> dict[Cell, tuple[float, float]]:
+        """Return the band of each of ``cells`` (each computed once).
 
-        An end of [low, high] at the mark's own limit is that end of the band; otherwise the
-        band's end is sought by linear programming (or shown beyond it by a known solution).
-        Returns (band, whether the band is [low, high]).
+        A few programs push all the cells to the ends of their marks at once; an end no
+        solution reached is then sought by its own program.
         """
-        if cell in self.bands:
-            band = self.bands[cell]
-            return band, band[0] >= low - TOLERANCE and band[1] <= high + TOLERANCE
-        seen_low, seen_high = self.pattern.witnessed(cell)
-        ends = []
-        for end, limit, seen, sign in ((low, box[0], seen_low, 1), (high, box[1], seen_high, -1)):
-            if abs(end - limit) <= TOLERANCE:
-                ends.append(limit)
-            elif sign * (end - seen) > TOLERANCE:
-                ends.append(seen)  # a solution of the marks alone lies beyond: not covered
-            else:
-                ends.append(math.nan)
-        if any(math.isnan(e) for e in ends):
-            exact_low, exact_high, _ = self.pattern.interval(cell)
-            self.bands[cell] = (exact_low, exact_high)
-            ends = [exact_low, exact_high]
-        band = (ends[0], ends[1])
-        return band, band[0] >= low - TOLERANCE and band[1] <= high + TOLERANCE
+        box = self.pattern.box
+        new = [c for c in cells if c not in self.bands]
+        if new:
+            self.pattern.stretch({c: box[c] for c in new if box[c][1] < self.threshold})
+        for cell in new:
+            seen = self.pattern.witnessed(cell)
+            ends = []
+            for sign, end, found in ((1.0, box[cell][0], seen[0]), (-1.0, box[cell][1], seen[1])):
+                ends.append(
+                    end if sign * (found - end) <= TOLERANCE else self.pattern.end(cell, sign)
+                )
+            self.bands[cell] = (ends[0], ends[1])
+        return {c: self.bands[c] for c in cells}
 
-    def enough(self, box: tuple[float, float], low: float, high: float) -> bool:
-        """Return True when [low, high] protects a hidden cell whose mark allows ``box``.
+    def enough(self, cell: Cell, mark: tuple[float, float], low: float, high: float) -> bool:
+        """Return True when [low, high] protects a hidden cell whose mark allows ``mark``.
 
-        A small cell needs its whole mark (1 to threshold - 1); a ``suppressed`` cell needs
-        ``width`` possible values when a width is demanded, else nothing.
+        A small cell needs its whole band; a ``suppressed`` cell needs ``width`` possible
+        values (or its whole band, if narrower) when a width is demanded, else nothing.
         """
-        if box[1] < self.threshold:
-            return low <= box[0] + TOLERANCE and high >= box[1] - TOLERANCE
-        return self.width is None or span(low, high) >= self.width - TOLERANCE
+        if mark[1] < self.threshold:
+            band = self.bands_of([cell])[cell]
+            return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
+        if self.width is None or span(low, high) >= self.width - TOLERANCE:
+            return True
+        band = self.bands_of([cell])[cell]
+        return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
 
     def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
         """Return findings (for ``cells``, default every hidden one) and binding relations."""
         values, box = bounds(shown, self.threshold)
         system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
-        system.stretch({c: box[c] for c in targets if box[c][1] < self.threshold})
+        system.stretch(self.bands_of([c for c in targets if box[c][1] < self.threshold]))
         findings, binding = [], {}
         for cell in targets:
             low, high = system.witnessed(cell)
-            protected = self.enough(box[cell], low, high)
+            protected = self.enough(cell, box[cell], low, high)
             if not protected:
                 low, high, binding[cell] = system.interval(cell)
-                protected = self.enough(box[cell], low, high)
-            band = (low, high)
-            if not protected:
-                band, protected = self.covers(cell, low, high, box[cell])
+                protected = self.enough(cell, box[cell], low, high)
+            band = self.bands.get(cell, (low, high))
             findings.append(Finding(cell, str(shown[cell]), low, high, band, protected))
         small = tuple(c for c, v in values.items() if 1 <= v < self.threshold)
         contradictions = tuple(system.contradictions)

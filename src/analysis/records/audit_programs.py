@@ -70,6 +70,9 @@ class Program:
             self.rhs.append(rhs)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
+        # Re-solves change only the objective or bounds: primal simplex from the last basis.
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", 4)
         lows, highs = self._limits(self.cells, box)
         self.highs.addVars(len(self.cells), lows, highs)
         if self.rows:
@@ -238,6 +241,16 @@ class LinearPrograms:
             if bounded:
                 program.solve(bounded)
         return program.witnessed(cell)
+
+    def end(self, cell: Cell, sign: float) -> float:
+        """Return the least (``sign`` 1) or greatest (-1) feasible value of ``cell``."""
+        solution = self.program(cell).solve({cell: sign})
+        if solution.status == UNBOUNDED:
+            return -sign * math.inf
+        if solution.status != OPTIMAL:
+            self.contradictions.append(f"cell {cell}: {solution.message}")
+            return math.nan
+        return sign * solution.value
 
     def interval(self, cell: Cell) -> tuple[float, float, set[Relation]]:
         """Return the cell's least and greatest feasible value and the relations binding them."""

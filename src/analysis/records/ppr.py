@@ -57,6 +57,7 @@ from analysis.records.protection import (
     not_for_publication,
     notices_for,
     protect,
+    protected_tables,
 )
 
 # What callers name as ``ppr.X``: the tables declared, their protection and their writing.
@@ -91,6 +92,7 @@ __all__ = [
     "periods_record",
     "protect",
     "protected_output",
+    "protected_tables",
     "read_inputs",
     "relations_of",
     "replace_folder",
@@ -220,8 +222,12 @@ def protected_output(
     Suppressed tables that fail the disclosure audit are still returned, but every notice,
     and ``summary.json``, says NOT FOR PUBLICATION.
     """
-    shown = protect(tables, threshold=threshold, suppress=suppress, periods=periods)
+    shown, choice = protected_tables(
+        tables, threshold=threshold, suppress=suppress, periods=periods
+    )
     disclosure_record, result = audit_summary(shown, threshold, periods)
+    if choice is not None:
+        disclosure_record["choice"] = choice.record()
     notices = notices_for(
         synthetic=synthetic, suppressed=suppress, threshold=threshold, protected=result.protected
     )
