@@ -468,7 +468,7 @@ def suppression_figures(folder: Path, work: Path, source: Path | None) -> str:
     method = choice.get("method", "rounds (before)").split(" (")[0]
     gap = f"{choice['gap']:.1%}" if "gap" in choice else "-"
     return (
-        f"{summary['totals']['entries']:>9,} entries  {on:6.2f} s / {off:5.2f} s = "
+        f"{int(summary['totals']['entries']):>9,} entries  {on:6.2f} s / {off:5.2f} s = "
         f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8}  large hidden {share:>6}  "
         f"{method}, gap {gap}, audit {'passes' if found['audit']['protected'] else 'FAILS'}"
     )

@@ -59,7 +59,7 @@ class Program:
                     terms[self.index[cell]] = terms.get(self.index[cell], 0.0) + k
                 else:
                     rhs -= k * fixed[cell]
-            if not terms:
+            if not terms or self._implied(terms, rhs, relation.sense, box):
                 continue
             starts.append(len(columns))
             columns.extend(terms)
@@ -90,6 +90,17 @@ class Program:
         self.high = np.full(len(self.cells), -math.inf)
         self.feasible = False
 
+    def _implied(self, terms: dict[int, float], rhs: float, sense: str, box) -> bool:
+        """Return True for a row ``k * cell <= rhs`` (k < 0) its cell's lower bound implies.
+
+        Such rows (every count is at least 0; a listed row at least 1) are left out: every
+        box a program is given keeps a cell's lower bound at least its first one.
+        """
+        if len(terms) != 1 or sense == EQ:
+            return False
+        ((i, k),) = terms.items()
+        return k < 0 and rhs / k <= box[self.cells[i]][0] + 1e-12
+
     def _limits(self, cells: Sequence[Cell], box: Mapping[Cell, tuple[float, float]]):
         """Return the lower and upper bounds of ``cells`` as HiGHS takes them."""
         inf = self._highspy.kHighsInf
@@ -98,7 +109,10 @@ class Program:
         return lows, highs.astype(np.double)
 
     def set_box(self, box: Mapping[Cell, tuple[float, float]]) -> None:
-        """Change the bounds of the cells named in ``box``; the rest keep theirs."""
+        """Change the bounds of the cells named in ``box``; the rest keep theirs.
+
+        No lower bound may go below the cell's first one (rows it implied were left out).
+        """
         cells = [c for c in box if c in self.index]
         if cells:
             lows, highs = self._limits(cells, box)

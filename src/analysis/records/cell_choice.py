@@ -11,9 +11,10 @@ relaxation, so its optimum is a lower bound, and a pattern it chooses that passe
 optimal.
 
 The budget is counted in master problems and branch-and-bound nodes, never in seconds, so the
-same input always gives the same output. The fallback is the audit-and-add rounds
-(``audit.harden``) followed by a pass that shows again each complementary cell the audit can do
-without; the pattern kept is the one with fewer complementary cells (the fallback on a tie).
+same input always gives the same output. When the budget ends before a proven optimum, the
+fallback is kept: the audit-and-add rounds (``audit.harden``) followed by a pass that shows
+again each complementary cell the audit can do without. A proven optimum needs no fallback (no
+pattern has fewer complementary cells), so the fallback is not run then.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Choice:
     method: str
     complementary: int
     lower_bound: int
-    fallback_complementary: int
+    fallback_complementary: int | None
     optimized_complementary: int | None
     rounds: int
 
@@ -103,6 +104,11 @@ class Intruder:
         }
         zeros = {c: 0.0 for c, v in self.values.items() if v <= 0}
         self.program = Program(self.cells, self.mark, relations, zeros)
+        self.value = np.array([self.values[c] for c in self.cells], dtype=np.double)
+        lows = np.array([self.mark[c][0] for c in self.cells])
+        highs = np.array([self.mark[c][1] for c in self.cells])
+        self.room_down, self.room_up = self.value - lows, highs - self.value
+        self.is_small = np.array([c in set(self.small) for c in self.cells], dtype=bool)
         self.band = self._bands()
 
     def _bands(self) -> dict[Cell, tuple[float, float]]:
@@ -163,18 +169,16 @@ class Intruder:
         """Return the cut the duals of a failed program give (see the module's docstring)."""
         if solution.status != OPTIMAL:  # a contradiction: nothing to learn, demand more cells
             return {c: 1.0 for c in self.cells if c not in self.small}, 1.0
-        constant = float(np.dot(solution.row_dual, self.program.rhs))
-        coefficients: dict[Cell, float] = {}
-        for cell, dual in zip(self.cells, solution.col_dual, strict=True):
-            value = float(self.values[cell])
-            constant += dual * value
-            if dual > audit.TOLERANCE:
-                coefficients[cell] = dual * (value - self.mark[cell][0])
-            elif dual < -audit.TOLERANCE:
-                coefficients[cell] = -dual * (self.mark[cell][1] - value)
-        rhs = constant - target
-        rhs -= sum(coefficients.pop(c, 0.0) for c in self.small)
-        capped = {c: min(k, rhs) for c, k in coefficients.items() if k > EPSILON}
+        dual = solution.col_dual
+        constant = float(np.dot(solution.row_dual, self.program.rhs) + np.dot(dual, self.value))
+        room = np.where(dual > 0, self.room_down, self.room_up)
+        active = np.abs(dual) > audit.TOLERANCE
+        coefficient = np.zeros(len(dual))
+        coefficient[active] = np.abs(dual[active]) * room[active]
+        rhs = constant - target - float(coefficient[self.is_small].sum())
+        coefficient[self.is_small] = 0.0
+        keep = np.flatnonzero(coefficient > EPSILON)
+        capped = {self.cells[i]: min(float(coefficient[i]), rhs) for i in keep}
         return capped, rhs - EPSILON * (1.0 + abs(rhs))
 
     def passes(self, hidden: Iterable[Cell]) -> bool:
@@ -183,9 +187,13 @@ class Intruder:
 
 
 class Master:
-    """The mixed-integer master problem: which candidate cells to hide, fewest first."""
+    """The mixed-integer master problem: which candidate cells to hide, fewest first.
 
-    def __init__(self, candidates: Sequence[Cell], nodes: int) -> None:
+    Each cell costs 1 plus a tie-break below 1/2 in all (inner cells before totals, smaller
+    counts first, then the order of the cells), so the fewest cells always win.
+    """
+
+    def __init__(self, candidates: Sequence[Cell], nodes: int, order: Sequence[Cell]) -> None:
         import highspy  # loaded only when complementary cells are chosen
 
         self.candidates = list(candidates)
@@ -194,12 +202,14 @@ class Master:
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("mip_max_nodes", int(nodes))
         self.highs.setOptionValue("mip_rel_gap", 0.0)
-        self.highs.setOptionValue("mip_abs_gap", 1.0 - EPSILON)
+        self.highs.setOptionValue("mip_abs_gap", 1e-9)
         n = len(self.candidates)
         if n:
             self.highs.addVars(n, np.zeros(n), np.ones(n))
             where = np.arange(n, dtype=np.int32)
-            self.highs.changeColsCost(n, where, np.ones(n))
+            rank = {c: r for r, c in enumerate(c for c in order if c in self.index)}
+            ties = np.array([rank[c] + 1.0 for c in self.candidates]) / (n * (n + 1))
+            self.highs.changeColsCost(n, where, 1.0 + ties)
             integer = np.array([highspy.HighsVarType.kInteger] * n)
             self.highs.changeColsIntegrality(n, where, integer)
         self._optimal = highspy.HighsModelStatus.kOptimal
@@ -218,9 +228,8 @@ class Master:
             return set(), 0
         self.highs.run()
         info = self.highs.getInfo()
-        bound = (
-            math.ceil(info.mip_dual_bound - EPSILON) if math.isfinite(info.mip_dual_bound) else 0
-        )
+        dual = info.mip_dual_bound  # count + ties, the ties below 1/2
+        bound = max(0, math.ceil(dual - 0.5 - EPSILON)) if math.isfinite(dual) else 0
         if self.highs.getModelStatus() != self._optimal:
             return None, bound
         x = self.highs.getSolution().col_value
@@ -238,6 +247,37 @@ def drop(intruder: Intruder, hidden: set[Cell], order: Sequence[Cell]) -> set[Ce
     return hidden
 
 
+def fallback(
+    values: Mapping[Cell, int],
+    hidden: Iterable[Cell],
+    relations: Sequence[Relation],
+    threshold: int,
+    *,
+    priority: Mapping[Cell, int] | None = None,
+    intruder: Intruder | None = None,
+) -> tuple[set[Cell], bool]:
+    """Return the fallback's hidden cells and whether they pass the audit.
+
+    The audit-and-add rounds (``audit.harden``) from ``hidden`` and the small cells, then
+    the complementary cells the audit can do without shown again, totals and larger counts
+    first.
+    """
+    priority = priority or {}
+    small = set(small_cells(values, threshold))
+    found, result = audit.harden(
+        values, set(hidden) | small, relations, threshold, priority=priority
+    )
+    if not result.protected or not small:
+        return found, result.protected
+    intruder = intruder or Intruder(values, relations, threshold)
+    position = {c: i for i, c in enumerate(values)}
+    order = sorted(
+        (c for c in found if c not in small),
+        key=lambda c: (-priority.get(c, 0), -values[c], position[c]),
+    )
+    return drop(intruder, found, order), True
+
+
 def choose(
     values: Mapping[Cell, int],
     hidden: Iterable[Cell],
@@ -251,49 +291,41 @@ def choose(
     """Return the hidden cells (small ones and complements) that protect every small count.
 
     ``hidden`` is where the fallback's rounds start (the greedy step's cells). ``priority``
-    orders the fallback's picks (lower first, as ``audit.harden``) and its dropping pass
-    (cells of higher priority, e.g. totals, are shown again first).
+    orders the fallback's picks (lower first, as ``audit.harden``) and its dropping pass.
+    The fallback is run only when the optimization ends without a proven optimum (no
+    pattern can then beat it).
     """
     budget = budget or Budget()
-    priority = priority or {}
     small = set(small_cells(values, threshold))
-    rounds_hidden, result = audit.harden(
-        values, set(hidden) | small, relations, threshold, width=width, priority=priority
-    )
     count = lambda cells: len(set(cells) - small)  # noqa: E731
     if width is not None or not small:
-        hidden_cells = frozenset(rounds_hidden)
-        n = count(hidden_cells)
+        found, _ = audit.harden(
+            values, set(hidden) | small, relations, threshold, width=width, priority=priority
+        )
+        n = count(found)
         method = ROUNDS_ONLY if small else NOTHING
-        return Choice(hidden_cells, method, n, 0 if small else n, n, None, 0)
+        return Choice(frozenset(found), method, n, 0 if small else n, n, None, 0)
     intruder = Intruder(values, relations, threshold)
-    position = {c: i for i, c in enumerate(values)}
-    order = sorted(
-        (c for c in rounds_hidden if c not in small),
-        key=lambda c: (-priority.get(c, 0), -values[c], position[c]),
-    )
-    fallback = drop(intruder, rounds_hidden, order) if result.protected else None
     candidates = [c for c in intruder.cells if c not in small]
-    master = Master(candidates, budget.nodes)
-    best = fallback
+    priority = priority or {}
+    position = {c: i for i, c in enumerate(values)}
+    order = sorted(candidates, key=lambda c: (priority.get(c, 0), values[c], position[c]))
+    master = Master(candidates, budget.nodes, order)
     bound, optimized, rounds = 0, None, 0
     while rounds < budget.rounds:
         rounds += 1
         pattern, bound = master.solve()
-        if pattern is None or (best is not None and bound >= count(best)):
+        if pattern is None:
             break
         cuts = intruder.cuts(pattern)
         if not cuts:
-            optimized = pattern | small
-            best = optimized
+            optimized = frozenset(pattern | small)
             break
         for cut in cuts:
             master.add(cut)
-    if best is None:
-        hidden_cells = frozenset(rounds_hidden)
-        n = count(hidden_cells)
-        return Choice(hidden_cells, FALLBACK, n, bound, n, None, rounds)
-    method = OPTIMIZED if optimized is not None and best is optimized else FALLBACK
-    fallback_n = count(fallback) if fallback is not None else count(rounds_hidden)
-    optimized_n = None if optimized is None else count(optimized)
-    return Choice(frozenset(best), method, count(best), bound, fallback_n, optimized_n, rounds)
+    if optimized is not None:  # the master's optimum passes the audit: proven optimal
+        n = count(optimized)
+        return Choice(optimized, OPTIMIZED, n, n, None, n, rounds)
+    found, _ = fallback(values, hidden, relations, threshold, priority=priority, intruder=intruder)
+    n = count(found)
+    return Choice(frozenset(found), FALLBACK, n, min(bound, n), n, None, rounds)
