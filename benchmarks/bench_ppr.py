@@ -462,16 +462,33 @@ def suppression_figures(folder: Path, work: Path, source: Path | None) -> str:
     summary = json.loads((work / "on" / "summary.json").read_text(encoding="utf-8"))
     found = summary["disclosure"]
     hidden = "/".join(str(n) for n in found["hidden_cells"].values())
-    loss = found.get("information_loss")
-    share = f"{loss['share_of_cells_at_least_threshold_hidden']:.1%}" if loss else "-"
+    large = large_cells(work / "off", int(summary["threshold"]))
+    share = found["hidden_cells"]["suppressed"] / large if large else 0.0
     choice = found.get("choice", {})
     method = choice.get("method", "rounds (before)").split(" (")[0]
     gap = f"{choice['gap']:.1%}" if "gap" in choice else "-"
     return (
-        f"{int(summary['totals']['entries']):>9,} entries  {on:6.2f} s / {off:5.2f} s = "
-        f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8}  large hidden {share:>6}  "
+        f"{data_rows(folder / 'entries.csv'):>9,} entries  {on:6.2f} s / {off:5.2f} s = "
+        f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8}  large hidden {share:6.1%}  "
         f"{method}, gap {gap}, audit {'passes' if found['audit']['protected'] else 'FAILS'}"
     )
+
+
+def large_cells(raw: Path, threshold: int) -> int:
+    """Return how many count cells of an unsuppressed ppr output are at least ``threshold``."""
+    from analysis.records import ppr
+
+    total = 0
+    for file, layout in ppr.TABLES.values():
+        if (raw / file).exists():
+            with open(raw / file, encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    total += sum(
+                        1
+                        for column in layout.count_columns
+                        if row.get(column, "").isdigit() and int(row[column]) >= threshold
+                    )
+    return total
 
 
 def suppression(work: Path, seed: int, ref: str | None, quick: bool) -> None:
