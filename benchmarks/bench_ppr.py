@@ -24,6 +24,15 @@ Run: ``.venv/bin/python benchmarks/bench_ppr.py [--scale 127] [--seed 0] [--keep
    and the time of the final audit of the tables as shown (``--skip-audit`` leaves it out;
    ``--audit-only`` does only this part).
 
+6. ``--suppression``: the cost of protection alone, for sparse and dense inputs from about 40
+   entries to a million (``SUPPRESSION_CASES``; one small grantee is one grantee's entries of
+   the scale-0.5 records): ``ppr`` and ``ppr --no-suppress`` on the same files, alternating,
+   three times each; the ratio of the medians, hidden cells by mark, the share of cells of at
+   least the threshold hidden, the method and the optimality gap (from summary.json).
+   ``--ref REF`` runs the same with the code of git ref REF (``git archive`` into a temporary
+   directory) beside this checkout's, to print "before" and "after"; ``--quick`` leaves out
+   the million.
+
 Targets, for the suppressed ppr run (median of three): at most 1.2x DuckDB's time and at most
 1 GB peak memory on a 2-core machine. This is a benchmark, not a test: it reports and exits 0
 whether or not the targets are met (1 only if the tables disagree).
@@ -181,14 +190,13 @@ def step(name):
 from pathlib import Path
 from analysis import cli
 from analysis.commands import ppr as command
-from analysis.records import counting
-from analysis.records import ppr
+from analysis.records import counting, disclosure, ppr, reading
 from analysis.records.ppr import output as ppr_output
-from analysis.records import reading
+from analysis.records.release import Release
 step("import")
 entries_path, closures_path, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 inputs = [entries_path, closures_path]
-threshold = ppr.disclosure.DEFAULT_THRESHOLD
+threshold = disclosure.DEFAULT_THRESHOLD
 ppr.check_out(out, inputs)
 periods = ppr.cohort_periods()
 step("cohort periods")
@@ -216,15 +224,15 @@ mark = time.perf_counter()
 synthetic = reading.is_synthetic(entries, closures)
 shown = ppr.protect(tables, threshold=threshold, suppress=True, periods=periods)
 step("protection")
-notices = ppr.notices_for(synthetic=synthetic, suppressed=True, threshold=threshold)
+release = Release(synthetic=synthetic, threshold=threshold)
 for path in inputs:
     ppr_output.sha256(path)
 checksums = time.perf_counter() - mark
-summary = ppr.summarize(shown, inputs, threshold, True, synthetic, notices, periods=periods)
+summary = ppr.summarize(shown, inputs, release, periods=periods)
 step("summary (checksums and audit included)")
 steps["  of which SHA-256 of the inputs"] = checksums
 steps["summary (checksums and audit included)"] -= checksums
-ppr.write(out, shown, summary, notices)
+ppr.write(out, shown, summary, release.notices)
 step("writing")
 print(json.dumps({"steps": steps, "peaks": peaks, "same": same}))
 """
@@ -410,6 +418,103 @@ def print_audit(cases: list[tuple[str, Path, int]]) -> None:
         )
 
 
+SUPPRESSION_CASES = (
+    ("sparse ~40", 0.005, None),
+    ("sparse ~400", 0.05, None),
+    ("one small grantee", 0.5, "U.S. Conference of Catholic Bishops (USCCB)"),
+    ("dense ~8,000", 1.0, None),
+    ("dense ~1M", 127.0, None),
+)
+
+
+def grantee_input(work: Path, scale: float, seed: int, grantee: str) -> Path:
+    """Write one grantee's entries of the records at ``scale`` (no closures); return the dir."""
+    out = work / f"grantee-{scale:g}-{seed}"
+    if not (out / "entries.csv").exists():
+        out.mkdir(parents=True, exist_ok=True)
+        with open(synthesize(work, scale, seed) / "entries.csv", encoding="utf-8") as source:
+            rows = list(csv.reader(source))
+        column = rows[0].index("grantee")
+        with open(out / "entries.csv", "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([rows[0]] + [r for r in rows[1:] if r[column] == grantee])
+    return out
+
+
+def suppression_run(folder: Path, out: Path, source: Path | None, *extra: str) -> float:
+    """Return the seconds of one ppr run on ``folder`` (the code of ``source``/src if given)."""
+    command = [sys.executable, "-m", "analysis", "ppr", "--quiet", "--entries"]
+    command += [str(folder / "entries.csv"), "--out", str(out), *extra]
+    if (folder / "closures.csv").exists():
+        command += ["--closures", str(folder / "closures.csv")]
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def suppression_figures(folder: Path, work: Path, source: Path | None) -> str:
+    """Return one line: time ratio suppressed / unsuppressed and what summary.json says."""
+    runs: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(RUNS):
+        runs["on"].append(suppression_run(folder, work / "on", source))
+        runs["off"].append(suppression_run(folder, work / "off", source, "--no-suppress"))
+    on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+    summary = json.loads((work / "on" / "summary.json").read_text(encoding="utf-8"))
+    found = summary["disclosure"]
+    hidden = "/".join(str(n) for n in found["hidden_cells"].values())
+    large = large_cells(work / "off", int(summary["threshold"]))
+    share = found["hidden_cells"]["suppressed"] / large if large else 0.0
+    choice = found.get("choice", {})
+    method = choice.get("method", "rounds (before)").split(" (")[0]
+    gap = f"{choice['gap']:.1%}" if "gap" in choice else "-"
+    return (
+        f"{data_rows(folder / 'entries.csv'):>9,} entries  {on:6.2f} s / {off:5.2f} s = "
+        f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8}  large hidden {share:6.1%}  "
+        f"{method}, gap {gap}, audit {'passes' if found['audit']['protected'] else 'FAILS'}"
+    )
+
+
+def large_cells(raw: Path, threshold: int) -> int:
+    """Return how many count cells of an unsuppressed ppr output are at least ``threshold``."""
+    from analysis.records import ppr
+
+    total = 0
+    for file, layout in ppr.TABLES.values():
+        if (raw / file).exists():
+            with open(raw / file, encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    total += sum(
+                        1
+                        for column in layout.count_columns
+                        if row.get(column, "").isdigit() and int(row[column]) >= threshold
+                    )
+    return total
+
+
+def suppression(work: Path, seed: int, ref: str | None, quick: bool) -> None:
+    """Print the cost of protection for each of ``SUPPRESSION_CASES`` (and for ``ref``)."""
+    sources: list[tuple[str, Path | None]] = [("this checkout", None)]
+    if ref is not None:
+        old = work / f"ref-{ref.replace('/', '_')}"
+        if not old.exists():
+            old.mkdir(parents=True)
+            archive = subprocess.run(["git", "archive", ref], check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        sources.insert(0, (f"before ({ref})", old))
+    print(f"suppressed / --no-suppress, median of {RUNS} each, alternating:")
+    for name, scale, grantee in SUPPRESSION_CASES:
+        if quick and scale > 10:
+            continue
+        folder = synthesize(work, scale, seed)
+        if grantee is not None:
+            folder = grantee_input(work, scale, seed, grantee)
+        for label, source in sources:
+            line_ = suppression_figures(folder, work / "runs", source)
+            print(f"  {name:<18} {label:<22} {line_}", flush=True)
+
+
 def main() -> int:
     """Generate the records, run and measure both tools, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -420,11 +525,17 @@ def main() -> int:
     )
     parser.add_argument("--skip-audit", action="store_true", help="leave out part 5")
     parser.add_argument("--audit-only", action="store_true", help="do only part 5")
+    parser.add_argument("--suppression", action="store_true", help="do only part 6")
+    parser.add_argument("--ref", help="part 6: also run the code of this git ref (before)")
+    parser.add_argument("--quick", action="store_true", help="part 6: leave out the million")
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-ppr-"))
     try:
         print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
+        if args.suppression:
+            suppression(work, args.seed, args.ref, args.quick)
+            return 0
         start = time.perf_counter()
         made = "reused (not regenerated)"
         if (work / "entries.csv").exists():

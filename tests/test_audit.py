@@ -149,11 +149,17 @@ def test_a_shown_small_count_and_a_lone_hidden_cell_fail():
     assert not result.protected and result.shown_small == (("t", 0, "n"),)
     shown = {("t", 0, "n"): "<11", ("t", 1, "n"): "suppressed", ("t", 2, "n"): 34}
     result = audit.audit(shown, found, 11)
-    # 34 - [11, 33]: the small cell can be anything from 1 to 10, the other 24 to 33: 9 wide,
-    # less than the protection width 11 (the marks alone would allow more).
+    # 34 - [11, 33]: the small cell can be anything from 1 to 10, the other 24 to 33: 9 wide.
+    # The small cell is protected; the suppressed one needs no width unless one is demanded.
     assert [(f.low, f.high) for f in result.findings] == [(1.0, 10.0), (24.0, 33.0)]
-    assert [f.protected for f in result.findings] == [True, False]
+    assert [f.protected for f in result.findings] == [True, True]
+    assert result.protected and result.width is None
+    # A demanded width: 9 possible steps pass a width of 9 and fail one of 10 (one short).
     assert audit.audit(shown, found, 11, width=9).protected
+    assert [f.protected for f in audit.audit(shown, found, 11, width=10).findings] == [
+        True,
+        False,
+    ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -176,7 +182,7 @@ def test_audit_command_passes_ppr_output_and_fails_the_weakened_one(tmp_path, ca
     good = write_output(tmp_path, ppr.protect(tables, periods=PERIODS), "good")
     summary = json.loads((good / "summary.json").read_text(encoding="utf-8"))
     assert summary["disclosure"]["audit"]["protected"] is True
-    assert summary["disclosure"]["protection_width"] == 11
+    assert summary["disclosure"]["protection_width"] is None
     assert summary["cohort_periods"] == ppr.periods_record(PERIODS)
     assert summary["disclosure"]["relations"]["union_at_most_sum"] > 0
     assert cli.main(["audit", str(good)]) == 0

@@ -42,3 +42,13 @@ def test_jupyterlab_of_the_environment_asks_nothing_about_news():
     installed = app_dir / "settings" / "overrides.json"
     assert installed.is_file(), f"{installed} is missing: `make env` installs it"
     assert json.loads(installed.read_text()) == shipped, f"{installed} is stale: run `make env`"
+
+
+def test_exact_pins_of_pyproject_match_the_lock():
+    # highspy (the audit's solver) is pinned exactly in both; environment.yml installs the lock.
+    project = (ROOT / "pyproject.toml").read_text()
+    lock = (ROOT / "requirements.lock").read_text().splitlines()
+    exact = [line.strip().strip('",') for line in project.splitlines() if '=="' not in line]
+    pinned = [item for item in exact if "==" in item and item.count('"') == 0]
+    assert "highspy==1.15.1" in pinned
+    assert all(item in lock for item in pinned), pinned

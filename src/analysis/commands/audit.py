@@ -16,8 +16,10 @@ imply (rows and Totals, quarters and years, cohorts, clients = victims + family 
 victims <= entries, the same Total in several tables, closures, percentages) and what each
 mark says ("<11": a count from 1 to 10; "suppressed": a count of 11 or more), the least and
 greatest value the cell can have. A small cell is protected when the shown counts do not
-narrow it beyond what the marks alone allow; a suppressed cell when at least the protection
-width (default: the threshold) of values remain possible, or all the marks alone allow.
+narrow it beyond what the marks alone allow. A suppressed cell (11 or more, a count that may be
+shown) needs no protection of its own, unless a protection width is demanded (--width N, or
+one recorded in summary.json by an earlier ppr): then at least N values must remain possible,
+or all the marks alone allow.
 
 Exit status: 0 protected; 1 not protected (each cell is listed); 2 not a ppr output.
 """
@@ -37,7 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="protection width (default: the one in summary.json, else the threshold)",
+        help="protection width demanded of suppressed cells too (default: the one in "
+        "summary.json, else none)",
     )
     parser.set_defaults(func=run)
 
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     hidden = record["hidden_cells"]
     counts = ", ".join(f"{n} {mark}" for mark, n in hidden.items())
     relations = sum(record["relations"].values())
-    print(f"{directory}: {counts} hidden; {relations} relations; width {result.width}")
+    width = "none" if result.width is None else result.width
+    print(f"{directory}: {counts} hidden; {relations} relations; protection width {width}")
     if not summary.get("suppressed", True):
         print("not suppressed: every count is shown (NOT FOR PUBLICATION)")
     audit_record = record["audit"]

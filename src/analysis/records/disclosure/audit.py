@@ -8,7 +8,7 @@ The intruder sees every shown count, knows every relation the tables imply
 - ``suppressed`` is a count of at least ``threshold`` (a zero is never hidden).
 
 For each hidden cell the audit minimises and maximises its value subject to all of that by
-linear programming (``scipy.optimize.linprog``, HiGHS), which gives its *feasible interval*.
+linear programming (HiGHS through ``highspy``), which gives its *feasible interval*.
 The relaxation to real values can only widen an interval, so the ends are then rounded
 inwards to whole numbers, as an intruder working in whole numbers would.
 
@@ -18,13 +18,18 @@ any quarter. No suppression can undo that, so each cell also has its *band*: the
 relations and marks give when every shown count is known only as "0" or "at least
 ``threshold``" (as if every non-zero count were hidden).
 
-Protection criterion, for a protection width ``w`` (default: the threshold): a hidden cell is
-protected when ``high - low >= min(w, band width)``. For a small cell (whose band lies within
-1 to ``threshold - 1``, narrower than ``w``) that means its interval is its whole band: the
-shown counts tell the intruder nothing about it beyond what the marks say. For a
-``suppressed`` cell it means at least ``w`` possible values (fewer only where the marks alone
-already allow fewer). A shown count from 1 to ``threshold - 1`` is never protected. Cells whose
-band is narrower than their mark's are reported (``Result.narrowed``).
+Protection criterion (what each part protects: README, "Small-count suppression"): a hidden
+small cell (``<threshold``) is protected when its interval is its whole band: the shown counts
+tell the intruder nothing about it beyond what the marks say. A ``suppressed`` cell needs no
+width of its own by default: it is a count of at least the threshold, which may be shown, and
+every small cell's interval is already computed with it free. With a protection width ``w``
+(``audit --width``) a ``suppressed`` cell must also have ``high - low >= min(w, band width)``.
+A shown count from 1 to ``threshold - 1`` is never protected. Cells whose band is narrower than
+their mark's are reported (``Result.narrowed``).
+
+For speed, a few programs first push all small cells of a component to their ends at once
+(``Program.stretch``); only a cell no such solution has shown at both ends of its mark gets
+its own two programs.
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
 
@@ -43,7 +48,7 @@ from analysis.records.disclosure.programs import LinearPrograms
 from analysis.records.disclosure.relations import Relation
 
 Cell = suppression.Cell
-METHOD = "linear programming (scipy.optimize.linprog, HiGHS) over every relation and mark"
+METHOD = "linear programming (HiGHS through highspy) over every relation and mark"
 
 # What callers name as ``audit.X``: the audit, the audit-and-add loop and what they report.
 __all__ = [
@@ -67,7 +72,7 @@ class _Auditor:
         self.values = dict(values)
         self.relations = relations
         self.threshold = suppression.check_threshold(threshold)
-        self.width = self.threshold if width is None else int(width)
+        self.width = None if width is None else int(width)
         small = (1.0, float(self.threshold - 1))
         large = (float(self.threshold), math.inf)
         box = {c: (small if v < self.threshold else large) for c, v in self.values.items() if v > 0}
@@ -75,58 +80,54 @@ class _Auditor:
         self.pattern = LinearPrograms(zeros, box, relations)
         self.bands: dict[Cell, tuple[float, float]] = {}
 
-    def covers(self, cell: Cell, low: float, high: float, box: tuple[float, float]):
-        """Return the band of ``cell`` as far as needed to tell whether it is [low, high].
+    def bands_of(self, cells: Iterable[Cell]) -> dict[Cell, tuple[float, float]]:
+        """Return the band of each of ``cells`` (each computed once).
 
-        An end of [low, high] at the mark's own limit is that end of the band; otherwise the
-        band's end is sought by linear programming (or shown beyond it by a known solution).
-        Returns (band, whether the band is [low, high]).
+        A few programs push all the cells to the ends of their marks at once; an end no
+        solution reached is then sought by its own program.
         """
-        if cell in self.bands:
-            band = self.bands[cell]
-            return band, band[0] >= low - TOLERANCE and band[1] <= high + TOLERANCE
-        seen_low, seen_high = self.pattern.witnessed(cell)
-        ends = []
-        for end, limit, seen, sign in ((low, box[0], seen_low, 1), (high, box[1], seen_high, -1)):
-            if abs(end - limit) <= TOLERANCE:
-                ends.append(limit)
-            elif sign * (end - seen) > TOLERANCE:
-                ends.append(seen)  # a solution of the marks alone lies beyond: not covered
-            else:
-                ends.append(math.nan)
-        if any(math.isnan(e) for e in ends):
-            exact_low, exact_high, _ = self.pattern.interval(cell)
-            self.bands[cell] = (exact_low, exact_high)
-            ends = [exact_low, exact_high]
-        band = (ends[0], ends[1])
-        return band, band[0] >= low - TOLERANCE and band[1] <= high + TOLERANCE
+        box = self.pattern.box
+        new = [c for c in cells if c not in self.bands]
+        if new:
+            self.pattern.stretch({c: box[c] for c in new if box[c][1] < self.threshold})
+        for cell in new:
+            seen = self.pattern.witnessed(cell)
+            ends = []
+            for sign, end, found in ((1.0, box[cell][0], seen[0]), (-1.0, box[cell][1], seen[1])):
+                ends.append(
+                    end if sign * (found - end) <= TOLERANCE else self.pattern.end(cell, sign)
+                )
+            self.bands[cell] = (ends[0], ends[1])
+        return {c: self.bands[c] for c in cells}
+
+    def enough(self, cell: Cell, mark: tuple[float, float], low: float, high: float) -> bool:
+        """Return True when [low, high] protects a hidden cell whose mark allows ``mark``.
+
+        A small cell needs its whole band; a ``suppressed`` cell needs ``width`` possible
+        values (or its whole band, if narrower) when a width is demanded, else nothing.
+        """
+        if mark[1] < self.threshold:
+            band = self.bands_of([cell])[cell]
+            return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
+        if self.width is None or span(low, high) >= self.width - TOLERANCE:
+            return True
+        band = self.bands_of([cell])[cell]
+        return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
 
     def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
         """Return findings (for ``cells``, default every hidden one) and binding relations."""
         values, box = bounds(shown, self.threshold)
         system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
+        system.stretch(self.bands_of([c for c in targets if box[c][1] < self.threshold]))
         findings, binding = [], {}
-        band_of_mark = (1.0, float(self.threshold - 1))
         for cell in targets:
-
-            def enough(low: float, high: float, cell: Cell = cell) -> bool:
-                if span(low, high) >= self.width - TOLERANCE:
-                    return True
-                return (
-                    box[cell] == band_of_mark
-                    and low <= 1 + TOLERANCE
-                    and high >= band_of_mark[1] - TOLERANCE
-                )
-
             low, high = system.witnessed(cell)
-            protected = enough(low, high)
+            protected = self.enough(cell, box[cell], low, high)
             if not protected:
                 low, high, binding[cell] = system.interval(cell)
-                protected = enough(low, high)
-            band = (low, high)
-            if not protected:
-                band, protected = self.covers(cell, low, high, box[cell])
+                protected = self.enough(cell, box[cell], low, high)
+            band = self.bands.get(cell, (low, high))
             findings.append(Finding(cell, str(shown[cell]), low, high, band, protected))
         small = tuple(c for c, v in values.items() if 1 <= v < self.threshold)
         contradictions = tuple(system.contradictions)

@@ -35,7 +35,7 @@ class Result:
     """The audit of a set of tables."""
 
     threshold: int
-    width: int
+    width: int | None
     findings: tuple[Finding, ...]
     shown_small: tuple[Cell, ...] = ()
     contradictions: tuple[str, ...] = ()

@@ -1,18 +1,186 @@
 """The linear programs of the disclosure audit: the least and greatest value of a hidden cell.
 
-Free cells linked by relations form one component, and each component is one program, built
-once and solved by ``scipy.optimize.linprog`` (HiGHS) for every objective asked of it.
+Each program is built once in HiGHS (``highspy``) and re-solved with only its objective (or
+its bounds) changed, from the previous basis. Free cells linked by relations form one
+component, and each component is one :class:`Program`. ``highspy`` is imported when the first
+program is built, so code that never audits a hidden cell never loads it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from analysis.records.disclosure.relations import EQ, Relation
 from analysis.records.disclosure.suppression import Cell
+
+DUAL_TOLERANCE = 1e-9
+OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One solve: its status, objective value, values, and the duals of rows and columns."""
+
+    status: str
+    value: float
+    x: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+    message: str = ""
+
+
+class Program:
+    """One linear program over ``cells`` in boxes, under ``relations`` (other cells fixed)."""
+
+    def __init__(
+        self,
+        cells: Sequence[Cell],
+        box: Mapping[Cell, tuple[float, float]],
+        relations: Iterable[Relation],
+        fixed: Mapping[Cell, float],
+    ) -> None:
+        import highspy  # loaded only when a hidden cell is audited
+
+        self._highspy = highspy
+        self.cells = list(cells)
+        self.index = {cell: i for i, cell in enumerate(self.cells)}
+        self.rows: list[Relation] = []
+        self.rhs: list[float] = []
+        starts, columns, coefficients, lower, upper = [], [], [], [], []
+        for relation in relations:
+            rhs = relation.rhs
+            terms: dict[int, float] = {}
+            for cell, k in relation.terms:
+                if cell in self.index:
+                    terms[self.index[cell]] = terms.get(self.index[cell], 0.0) + k
+                else:
+                    rhs -= k * fixed[cell]
+            if not terms or self._implied(terms, rhs, relation.sense, box):
+                continue
+            starts.append(len(columns))
+            columns.extend(terms)
+            coefficients.extend(terms.values())
+            lower.append(rhs if relation.sense == EQ else -highspy.kHighsInf)
+            upper.append(rhs)
+            self.rows.append(relation)
+            self.rhs.append(rhs)
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        # Re-solves change only the objective or bounds: primal simplex from the last basis.
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", 4)
+        lows, highs = self._limits(self.cells, box)
+        self.highs.addVars(len(self.cells), lows, highs)
+        if self.rows:
+            self.highs.addRows(
+                len(self.rows),
+                np.array(lower, dtype=np.double),
+                np.array(upper, dtype=np.double),
+                len(columns),
+                np.array(starts, dtype=np.int32),
+                np.array(columns, dtype=np.int32),
+                np.array(coefficients, dtype=np.double),
+            )
+        self.costs: dict[int, float] = {}
+        self.low = np.full(len(self.cells), math.inf)
+        self.high = np.full(len(self.cells), -math.inf)
+        self.feasible = False
+
+    def _implied(self, terms: dict[int, float], rhs: float, sense: str, box) -> bool:
+        """Return True for a row ``k * cell <= rhs`` (k < 0) its cell's lower bound implies.
+
+        Such rows (every count is at least 0; a listed row at least 1) are left out: every
+        box a program is given keeps a cell's lower bound at least its first one.
+        """
+        if len(terms) != 1 or sense == EQ:
+            return False
+        ((i, k),) = terms.items()
+        return k < 0 and rhs / k <= box[self.cells[i]][0] + 1e-12
+
+    def _limits(self, cells: Sequence[Cell], box: Mapping[Cell, tuple[float, float]]):
+        """Return the lower and upper bounds of ``cells`` as HiGHS takes them."""
+        inf = self._highspy.kHighsInf
+        lows = np.array([box[c][0] for c in cells], dtype=np.double)
+        highs = np.array([inf if math.isinf(box[c][1]) else box[c][1] for c in cells])
+        return lows, highs.astype(np.double)
+
+    def set_box(self, box: Mapping[Cell, tuple[float, float]]) -> None:
+        """Change the bounds of the cells named in ``box``; the rest keep theirs.
+
+        No lower bound may go below the cell's first one (rows it implied were left out).
+        """
+        cells = [c for c in box if c in self.index]
+        if cells:
+            lows, highs = self._limits(cells, box)
+            where = np.array([self.index[c] for c in cells], dtype=np.int32)
+            self.highs.changeColsBounds(len(cells), where, lows, highs)
+        self.low[:] = math.inf
+        self.high[:] = -math.inf
+
+    def solve(self, objective: Mapping[Cell, float]) -> Solution:
+        """Minimise ``sum(k * cell)``; remember the range of values every solution gives."""
+        wanted = {self.index[c]: float(k) for c, k in objective.items()}
+        change = {i: 0.0 for i in self.costs if i not in wanted} | wanted
+        if change:
+            where = np.fromiter(change, dtype=np.int32, count=len(change))
+            self.highs.changeColsCost(len(change), where, np.fromiter(change.values(), np.double))
+        self.costs = {i: k for i, k in wanted.items() if k}
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        codes = self._highspy.HighsModelStatus
+        empty = np.zeros(0)
+        if status == codes.kOptimal:
+            solution = self.highs.getSolution()
+            x = np.asarray(solution.col_value)
+            self.low, self.high = np.minimum(self.low, x), np.maximum(self.high, x)
+            self.feasible = True
+            return Solution(
+                OPTIMAL,
+                self.highs.getInfo().objective_function_value,
+                x,
+                np.asarray(solution.row_dual),
+                np.asarray(solution.col_dual),
+            )
+        if status == codes.kUnbounded or (status == codes.kUnboundedOrInfeasible and self.feasible):
+            return Solution(UNBOUNDED, -math.inf, empty, empty, empty)
+        message = self.highs.modelStatusToString(status)
+        return Solution(INFEASIBLE, math.nan, empty, empty, empty, message)
+
+    def witnessed(self, cell: Cell) -> tuple[float, float]:
+        """Return the least and greatest value of ``cell`` in the solutions found so far."""
+        i = self.index[cell]
+        return float(self.low[i]), float(self.high[i])
+
+    def stretch(self, targets: Mapping[Cell, tuple[float, float]]) -> None:
+        """Solve a few programs that push many cells at once towards their target ends.
+
+        Each program minimises (then maximises) the sum of the cells whose witnessed values
+        have not yet reached their target end; it stops when a program brings no new cell
+        there. Cells whose box is unbounded above are only pushed down.
+        """
+        for sign, end in ((1.0, 0), (-1.0, 1)):
+            open_ = [c for c in targets if sign > 0 or not math.isinf(targets[c][1])]
+            while open_:
+                before = len(open_)
+                if self.solve({c: sign for c in open_}).status != OPTIMAL:
+                    break
+                open_ = [c for c in open_ if not self._reached(c, targets[c][end], sign)]
+                if len(open_) == before:
+                    break
+
+    def _reached(self, cell: Cell, target: float, sign: float) -> bool:
+        low, high = self.witnessed(cell)
+        return low <= target + 1e-6 if sign > 0 else high >= target - 1e-6
+
+    def binding(self, solution: Solution) -> set[Relation]:
+        """Return the relations whose duals are non-zero in ``solution``."""
+        return {
+            r for r, d in zip(self.rows, solution.row_dual, strict=True) if abs(d) > DUAL_TOLERANCE
+        }
 
 
 class LinearPrograms:
@@ -49,103 +217,67 @@ class LinearPrograms:
         self.relations: dict[Cell, list[Relation]] = {top: [] for top in self.members}
         for relation, cell in involved:
             self.relations[self.component[cell]].append(relation)
-        self.problems: dict[Cell, tuple] = {}
+        self.problems: dict[Cell, Program] = {}
         self.contradictions: list[str] = []
-        self.seen: dict[Cell, list[float]] = {}
         self.seeded: set[Cell] = set()
 
-    def _problem(self, top: Cell) -> tuple:
-        if top in self.problems:
-            return self.problems[top]
-        cells = self.members[top]
-        index = {cell: i for i, cell in enumerate(cells)}
-        rows = {EQ: ([], [], []), "<=": ([], [], [])}
-        for relation in self.relations[top]:
-            coefficients = np.zeros(len(cells))
-            rhs = relation.rhs
-            for cell, k in relation.terms:
-                if cell in index:
-                    coefficients[index[cell]] += k
-                else:
-                    rhs -= k * self.fixed[cell]
-            matrix, vector, owners = rows[relation.sense]
-            matrix.append(coefficients)
-            vector.append(rhs)
-            owners.append(relation)
-        limits = [
-            (self.box[c][0], None if math.isinf(self.box[c][1]) else self.box[c][1]) for c in cells
-        ]
-        from scipy.sparse import csr_array  # loaded only when a program is built
+    def program(self, cell: Cell) -> Program:
+        """Return the program of the component of ``cell`` (built on first use)."""
+        top = self.component[cell]
+        if top not in self.problems:
+            self.problems[top] = Program(
+                self.members[top], self.box, self.relations[top], self.fixed
+            )
+        return self.problems[top]
 
-        arrays = {}
-        for sense, (matrix, vector, owners) in rows.items():
-            if matrix:
-                arrays[sense] = (csr_array(np.array(matrix)), np.array(vector), owners)
-            else:
-                arrays[sense] = (None, None, [])
-        problem = (index, arrays, limits)
-        self.problems[top] = problem
-        return problem
-
-    def _run(self, top: Cell, objective: np.ndarray):
-        """Solve one program of a component; remember the values every solution gives."""
-        from scipy.optimize import linprog  # loaded only when a program is solved
-
-        index, rows, limits = self._problem(top)
-        (a_eq, b_eq, _), (a_ub, b_ub, _) = rows[EQ], rows["<="]
-        result = linprog(
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs"
-        )
-        if result.status == 0:
-            for cell, i in index.items():
-                seen = self.seen.setdefault(cell, [math.inf, -math.inf])
-                seen[0], seen[1] = min(seen[0], result.x[i]), max(seen[1], result.x[i])
-        return result
+    def stretch(self, targets: Mapping[Cell, tuple[float, float]]) -> None:
+        """Push the cells of ``targets`` towards their ends, component by component."""
+        groups: dict[Cell, dict[Cell, tuple[float, float]]] = {}
+        for cell, target in targets.items():
+            groups.setdefault(self.component[cell], {})[cell] = target
+        for top, group in groups.items():
+            self.seeded.add(top)
+            self.program(top).stretch(group)
 
     def witnessed(self, cell: Cell) -> tuple[float, float]:
         """Return the least and greatest value of ``cell`` in the solutions found so far.
 
-        The first call for a component solves two programs (least total, greatest total of
-        the cells bounded above), so every cell has feasible values to start from. The
-        feasible interval contains these values.
+        A component not yet solved is solved twice first (least total, greatest total of the
+        cells bounded above), so every cell has feasible values to start from. The feasible
+        interval contains these values.
         """
         top = self.component[cell]
+        program = self.program(cell)
         if top not in self.seeded:
             self.seeded.add(top)
-            index, _, limits = self._problem(top)
-            self._run(top, np.ones(len(index)))
-            bounded = np.array([0.0 if high is None else -1.0 for _, high in limits])
-            if bounded.any():
-                self._run(top, bounded)
-        low, high = self.seen.get(cell, (math.inf, -math.inf))
-        return low, high
+            program.solve({c: 1.0 for c in program.cells})
+            bounded = {c: -1.0 for c in program.cells if not math.isinf(self.box[c][1])}
+            if bounded:
+                program.solve(bounded)
+        return program.witnessed(cell)
+
+    def end(self, cell: Cell, sign: float) -> float:
+        """Return the least (``sign`` 1) or greatest (-1) feasible value of ``cell``."""
+        solution = self.program(cell).solve({cell: sign})
+        if solution.status == UNBOUNDED:
+            return -sign * math.inf
+        if solution.status != OPTIMAL:
+            self.contradictions.append(f"cell {cell}: {solution.message}")
+            return math.nan
+        return sign * solution.value
 
     def interval(self, cell: Cell) -> tuple[float, float, set[Relation]]:
         """Return the cell's least and greatest feasible value and the relations binding them."""
-        top = self.component[cell]
-        index, rows, _ = self._problem(top)
+        program = self.program(cell)
         ends, binding = [], set()
         for sign in (1.0, -1.0):
-            objective = np.zeros(len(index))
-            objective[index[cell]] = sign
-            result = self._run(top, objective)
-            # Every cell is bounded below, so the least value exists when the system is
-            # feasible; HiGHS may then report an unbounded greatest value as "infeasible or
-            # unbounded", which is unbounded here.
-            feasible = bool(ends) and not math.isnan(ends[0])
-            if result.status == 3 or (result.status == 2 and sign < 0 and feasible):
+            solution = program.solve({cell: sign})
+            if solution.status == UNBOUNDED:
                 ends.append(-sign * math.inf)
-                continue
-            if result.status != 0:
-                self.contradictions.append(f"cell {cell}: {result.message}")
+            elif solution.status != OPTIMAL:
+                self.contradictions.append(f"cell {cell}: {solution.message}")
                 ends.append(math.nan)
-                continue
-            ends.append(sign * result.fun)
-            for sense, duals in ((EQ, result.eqlin), ("<=", result.ineqlin)):
-                owners = rows[sense][2]
-                if owners:
-                    marginals = np.asarray(duals.marginals)
-                    binding.update(
-                        r for r, m in zip(owners, marginals, strict=True) if abs(m) > 1e-9
-                    )
+            else:
+                ends.append(sign * solution.value)
+                binding |= program.binding(solution)
         return ends[0], ends[1], binding

@@ -10,8 +10,9 @@ column, clients = victims + family_members, or links between tables: the quarter
 with that year's row, the same Total shown in two tables). While any relation has exactly one
 hidden cell, the smallest other visible non-zero cell of that relation is hidden too, until
 nothing changes. ``disclosure.audit`` then checks the result against every relation the tables
-imply, inequalities included, by linear programming, and hides further cells until every
-hidden cell is protected (``ppr.protect`` runs both).
+imply, inequalities included, by linear programming, and ``disclosure.cell_choice``
+chooses the complementary cells by optimization so that every small cell is protected
+(``ppr.protect`` runs both).
 
 Marks (each says something true about its cell; :func:`legend` gives the text shown with them):
 - ``<11`` (``SMALL_MARK`` for threshold 11): a count from 1 to 10, hidden because it is small.

@@ -20,7 +20,7 @@ from analysis.records.ppr.pipeline import (
     silent,
     unprotected_warning,
 )
-from analysis.records.ppr.protection import audit_summary, hardened_masks, protect
+from analysis.records.ppr.protection import audit_summary, hardened_masks, protect, protected_tables
 from analysis.records.ppr.tables import (
     BREAKDOWN_VICTIMS,
     CLIENT_COUNTS,
@@ -64,13 +64,14 @@ __all__ = [
     "cohort_periods",
     "count",
     "folder_audit",
-    "hardened_masks",
     "is_previous_output",
+    "hardened_masks",
     "links",
     "periods_from_record",
     "periods_record",
     "protect",
     "protected_output",
+    "protected_tables",
     "read_inputs",
     "relations_of",
     "run",

@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.errors import InputError
 from analysis.records import counting, disclosure, reading
 from analysis.records.ppr.output import summarize
-from analysis.records.ppr.protection import audit_summary, protect
+from analysis.records.ppr.protection import audit_summary, protected_tables
 from analysis.records.ppr.tables import cohort_periods
 from analysis.records.release import Release
 
@@ -187,10 +187,12 @@ def protected_output(
 
     The release state returned carries the audit's verdict on the tables as shown.
     """
-    shown = protect(
+    shown, choice = protected_tables(
         tables, threshold=release.threshold, suppress=release.suppressed, periods=periods
     )
     disclosure_record, result = audit_summary(shown, release.threshold, periods)
+    if choice is not None:
+        disclosure_record["choice"] = choice.record()
     release = Release(
         synthetic=release.synthetic,
         suppressed=release.suppressed,

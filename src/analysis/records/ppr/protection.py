@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.records import disclosure
-from analysis.records.disclosure import audit, relations
+from analysis.records.disclosure import audit, cell_choice, relations
 from analysis.records.ppr.tables import (
     LEGEND_COLUMN,
     NOTICE_COLUMN,
@@ -63,6 +63,38 @@ def hardened_masks(
     return out, result
 
 
+def chosen_masks(
+    tables: Mapping[str, pd.DataFrame],
+    masks: Mapping[str, pd.DataFrame],
+    *,
+    threshold: int,
+    periods: pd.DataFrame,
+    width: int | None = None,
+    budget: cell_choice.Budget | None = None,
+) -> tuple[dict[str, pd.DataFrame], cell_choice.Choice]:
+    """Return the masks of the cells :func:`cell_choice.choose` hides, and the choice."""
+    layouts = {name: TABLES[name][1] for name in tables}
+    cells = relations.cells_of(tables, layouts)
+    values = {cell: int(tables[cell[0]][cell[2]].iat[cell[1]]) for cell in cells}
+    hidden = {cell for cell in cells if masks[cell[0]][cell[2]].iat[cell[1]]}
+    choice = cell_choice.choose(
+        values,
+        hidden,
+        relations_of(tables, periods),
+        threshold,
+        width=width,
+        priority=_priority(tables),
+        budget=budget,
+    )
+    out = {}
+    for name, mask in masks.items():
+        mask = mask.copy()
+        for column in mask.columns:
+            mask[column] = [(name, row, column) in choice.hidden for row in range(len(mask))]
+        out[name] = mask
+    return out, choice
+
+
 def protect(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -72,21 +104,44 @@ def protect(
     harden: bool = True,
     width: int | None = None,
 ) -> dict[str, pd.DataFrame]:
+    """Return the tables as text, hidden cells marked (see :func:`protected_tables`)."""
+    return protected_tables(
+        tables,
+        threshold=threshold,
+        suppress=suppress,
+        periods=periods,
+        harden=harden,
+        width=width,
+    )[0]
+
+
+def protected_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+    suppress: bool = True,
+    periods: pd.DataFrame | None = None,
+    harden: bool = True,
+    width: int | None = None,
+) -> tuple[dict[str, pd.DataFrame], cell_choice.Choice | None]:
     """Return the tables as text, hidden cells marked (none hidden if not ``suppress``).
 
     Small counts show ``<threshold``, cells hidden to protect them ``suppressed``; with
-    ``suppress`` every table gets a ``legend`` column saying so. ``harden`` runs the audit
-    and hides further cells until every hidden cell is protected (``width``: the protection
-    width, default the threshold); without it only the greedy step runs (for comparison).
-    ``periods`` must be those the tables were counted with (default: the published timeline's).
+    ``suppress`` every table gets a ``legend`` column saying so. ``harden`` chooses the
+    complementary cells so that the audit passes (``cell_choice``; ``width``: a protection
+    width demanded of ``suppressed`` cells too, default none); without it only the greedy
+    step runs (for comparison). ``periods`` must be those the tables were counted with
+    (default: the published timeline's). Also returns how the cells were chosen (None
+    without ``harden``).
     """
     layouts = {name: TABLES[name][1] for name in tables}
+    choice = None
     if suppress:
         periods = cohort_periods() if periods is None else periods
         greedy = links(tables, periods)
         masks = disclosure.hidden_masks(tables, layouts, threshold=threshold, links=greedy)
         if harden:
-            masks, _ = hardened_masks(
+            masks, choice = chosen_masks(
                 tables, masks, threshold=threshold, periods=periods, width=width
             )
     else:
@@ -111,7 +166,7 @@ def protect(
         if suppress:
             text[LEGEND_COLUMN] = disclosure.legend(threshold)
         shown[name] = text
-    return shown
+    return shown, choice
 
 
 def shown_cells(
@@ -169,14 +224,11 @@ def audit_summary(
             small: marks.count(small),
             disclosure.SUPPRESSED: marks.count(disclosure.SUPPRESSED),
         },
+        "information_loss": information_loss(cells, threshold),
         "relations": relations.kinds(found),
         "audit": {
             "method": audit.METHOD,
-            "criterion": (
-                f"every {small} cell can be anywhere from 1 to {threshold - 1}; every "
-                f"{disclosure.SUPPRESSED} cell's interval is at least {result.width} wide; "
-                f"no shown count is from 1 to {threshold - 1}"
-            ),
+            "criterion": criterion(threshold, result.width),
             "hidden_cells_audited": len(result.findings),
             # Small cells that the pattern of marks alone narrows within 1..threshold-1 (e.g.
             # four quarters marked <11 under a year marked <11): no suppression can widen them.
@@ -187,6 +239,34 @@ def audit_summary(
             "contradictions": list(result.contradictions),
         },
     }, result
+
+
+def information_loss(cells: Mapping[disclosure.Cell, int | str], threshold: int) -> dict:
+    """Return what suppression hides: cells by mark, and the share of large cells hidden.
+
+    A large cell is a count of at least ``threshold``: shown, or hidden as ``suppressed``.
+    """
+    marks = list(cells.values())
+    small = disclosure.small_mark(threshold)
+    hidden = marks.count(disclosure.SUPPRESSED)
+    large = hidden + sum(1 for v in marks if isinstance(v, int) and v >= threshold)
+    return {
+        "hidden_cells_by_mark": {small: marks.count(small), disclosure.SUPPRESSED: hidden},
+        "cells_at_least_threshold": large,
+        "share_of_cells_at_least_threshold_hidden": round(hidden / large, 4) if large else 0.0,
+    }
+
+
+def criterion(threshold: int, width: int | None) -> str:
+    """Return the audit's criterion in words, for ``summary.json``."""
+    small = disclosure.small_mark(threshold)
+    text = (
+        f"every {small} cell can be anywhere from 1 to {threshold - 1} (or, where the marks "
+        f"alone narrow it, anywhere they allow); no shown count is from 1 to {threshold - 1}"
+    )
+    if width is not None:
+        text += f"; every {disclosure.SUPPRESSED} cell's interval is at least {width} wide"
+    return text
 
 
 def _bound(value: float) -> float | int | str | None:
