@@ -56,7 +56,7 @@ def test_help_loads_no_plotting_library(argv):
 def test_counting_records_imports_no_plotting_library():
     entries = FIXTURES / "entries.csv"
     code = (
-        "import datetime\nfrom analysis.records import ppr, records\n"
+        "import datetime\nfrom analysis.records import ppr, reading\n"
         f"entries, persons = reading.read_coded_entries({str(entries)!r}, today={TODAY!r})\n"
         "tables = ppr.count(entries, None, ppr.cohort_periods(), persons=persons)\n"
         "ppr.protect(tables, periods=ppr.cohort_periods())"

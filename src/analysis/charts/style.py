@@ -14,7 +14,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.charts import palette
+from analysis import palette
 
 PALETTE, SEQUENCE, GREY = palette.PALETTE, palette.SEQUENCE, palette.GREY
 # Figures that are not stated by a source are drawn differently, never by colour alone.

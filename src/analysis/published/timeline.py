@@ -6,7 +6,7 @@ import string
 
 import pandas as pd
 
-from analysis.charts import palette
+from analysis import palette
 from analysis.published import fiscal
 from analysis.published.catalog import Catalog, least_certain
 
