@@ -47,7 +47,7 @@ package-check: $(STAMP)
 
 # Regenerate data/datapackage.json and the tables of data/README.md from the schema files.
 package: $(STAMP)
-	$(PY) -m analysis.datapackage
+	$(PY) -m analysis package
 
 report: validate
 	$(PY) -m analysis report --out reports

@@ -30,7 +30,7 @@ def _packaged(root):
 def test_descriptor_is_what_the_schema_generates(catalog):
     stored = (DATA / "datapackage.json").read_text(encoding="utf-8")
     assert stored == datapackage.render(catalog), (
-        "data/datapackage.json is stale: run python -m analysis.datapackage"
+        "data/datapackage.json is stale: run python -m analysis package"
     )
 
 

@@ -5,7 +5,7 @@ data), the source fields of ``published.sources`` and the rule kinds of ``publis
 From them this module generates ``datapackage.json`` (Table Schema types, units, descriptions,
 primary and foreign keys, a SHA-256 per file) and the tables of ``data/README.md``; tests check
 both equal to what is generated, so they cannot drift. Regenerate with ``python -m
-analysis.datapackage``.
+analysis package``.
 
 Foreign keys that Table Schema cannot express directly are carried by two generated lookup
 resources: ``figure_index`` (every figure id and the resource holding it, since figures are split
@@ -276,7 +276,7 @@ def descriptor(catalog: Catalog) -> dict[str, Any]:
             "Every figure the project holds about TVAP, transcribed from published documents "
             "with a source and a status (published, reported, derived, inferred, approximate), "
             "the award timeline, and the source register. Derived figures have a formula and "
-            "no stored value. Generated from the schema files by python -m analysis.datapackage."
+            "no stored value. Generated from the schema files by python -m analysis package."
         ),
         "licenses": [
             {
