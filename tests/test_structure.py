@@ -46,10 +46,149 @@ def records_modules() -> list[Path]:
     return [p for p in MODULES if name_of(p).startswith("analysis.records")]
 
 
-def test_the_tree_shows_the_flows():
+STAGES = {"reading", "counting", "disclosure", "ppr", "synthetic"}
+
+
+def test_the_tree_shows_the_flows_and_the_records_stages():
     folders = {p.relative_to(PACKAGE).parts[0] for p in MODULES if p.parent != PACKAGE}
-    assert {"published", "records", "present", "commands"} <= folders
-    assert len(records_modules()) > 10
+    assert {"published", "records", "present", "commands", "charts"} <= folders
+    records = PACKAGE / "records"
+    stages = {p.name for p in records.iterdir() if (p / "__init__.py").is_file()}
+    assert stages >= STAGES
+    loose = sorted(p.name for p in records.glob("*.py") if p.name != "__init__.py")
+    assert len(loose) <= 2, f"records/ holds modules outside its stages: {loose}"
+
+
+def packages() -> list[Path]:
+    """Return every folder of the library that is a package (has an ``__init__``)."""
+    return sorted(p.parent for p in MODULES if p.name == "__init__.py")
+
+
+def package_of(path: Path) -> str:
+    """Return the dotted name of the package a module belongs to."""
+    return name_of(path.parent / "__init__.py")
+
+
+def face_names(package: str) -> set[str]:
+    """Return the names a package's ``__init__`` binds: what others may import from it."""
+    init = PACKAGE.parent / (package.replace(".", "/") + "/__init__.py")
+    names: set[str] = set()
+    for node in tree_of(init).body:
+        if isinstance(node, ast.ImportFrom):
+            names |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def faces() -> set[str]:
+    """Return the packages that have a face: an ``__init__`` that binds names.
+
+    A folder whose ``__init__`` holds only its docstring (``published``, ``present``,
+    ``records``, ``commands``) is a flow: its modules are imported by name.
+    """
+    out = set()
+    for path in MODULES:
+        if path.name == "__init__.py":
+            body = [n for n in tree_of(path).body if not isinstance(n, ast.Expr)]
+            if any(not isinstance(n, ast.ImportFrom) or n.module != "__future__" for n in body):
+                out.add(name_of(path))
+    return out
+
+
+def reaches_into(path: Path, with_faces: set[str]) -> list[str]:
+    """Return what ``path`` imports from inside another package, past that package's face.
+
+    Inside its own package a module may import anything; from a package with a face, others
+    import only the package itself, or a name its ``__init__`` binds.
+    """
+    own = name_of(path)
+    found = []
+    for node in ast.walk(tree_of(path)):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+            continue
+        module = node.module
+        parts = module.split(".")
+        for depth in range(2, len(parts) + 1):
+            home = ".".join(parts[:depth])
+            if home not in with_faces or own == home or own.startswith(home + "."):
+                continue
+            if home != module:
+                found.append(f"from {module} import ... (inside {home}, past its face)")
+            else:
+                bound = face_names(home)
+                found += [
+                    f"from {module} import {a.name}" for a in node.names if a.name not in bound
+                ]
+            break
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_a_package_is_reached_through_its_face(path):
+    assert reaches_into(path, faces()) == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_private_names_stay_inside_their_package(path):
+    own = package_of(path)
+    bad = []
+    for node in ast.walk(tree_of(path)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            module = node.module
+            home = module.rsplit(".", 1)[0] if module.count(".") > 1 else module
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private and not (own == home or own.startswith(home + ".") or module == own):
+                bad.append(f"from {module} import {', '.join(private)}")
+    assert bad == []
+
+
+def test_no_folder_holds_a_family_of_modules_sharing_a_prefix():
+    families = {}
+    for folder in {p.parent for p in MODULES}:
+        if folder.name == "commands":  # one module per command, named as the command is
+            continue
+        stems = [p.stem for p in folder.glob("*.py") if p.stem != "__init__"]
+        stems += [p.name for p in folder.iterdir() if (p / "__init__.py").is_file()]
+        for prefix in {s.split("_")[0] for s in stems}:
+            family = sorted(s for s in stems if s == prefix or s.startswith(prefix + "_"))
+            if len(family) > 1:
+                families[f"{folder.relative_to(PACKAGE)}/{prefix}_*"] = family
+    assert families == {}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_only_the_command_line_parses_arguments(path):
+    if name_of(path).startswith(("analysis.commands", "analysis.cli")):
+        return
+    assert "argparse" not in imports_of(path), f"{name_of(path)} imports argparse"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=name_of)
+def test_the_chart_kit_and_the_published_flow_do_not_import_present(path):
+    name = name_of(path)
+    if name.startswith(("analysis.published", "analysis.charts")):
+        upward = ("analysis.present",) + (
+            ("analysis.published", "analysis.records") if name.startswith("analysis.charts") else ()
+        )
+        bad = sorted(n for n in imports_of(path) if n.startswith(upward))
+        assert not bad, f"{name} imports {bad}"
+
+
+def test_the_commands_and_the_notebook_run_one_pipeline():
+    """ppr, records-report and the benchmark reach the records through ``ppr.run``."""
+    callers = [
+        PACKAGE / "commands" / "ppr.py",
+        PACKAGE / "present" / "records_report.py",
+    ]
+    for path in callers:
+        text = path.read_text(encoding="utf-8")
+        assert "ppr.run(" in text, f"{path.name} does not call the pipeline"
+        assert "read_entries" not in text and "read_coded_entries" not in text, path.name
 
 
 @pytest.mark.parametrize("path", records_modules(), ids=name_of)

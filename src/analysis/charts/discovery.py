@@ -36,8 +36,6 @@ def plotting_functions() -> dict[str, Callable[[Any], Chart]]:
 
 def draws_from_catalog(function: Callable[..., Any]) -> bool:
     """Tell whether ``function`` returns a Chart and needs only a catalogue to do so."""
-    from analysis.published.catalog import Catalog
-
     try:
         hints = typing.get_type_hints(function)
     except Exception:  # unresolvable annotations: compare their text instead
@@ -49,4 +47,6 @@ def draws_from_catalog(function: Callable[..., Any]) -> bool:
         for p in inspect.signature(function).parameters.values()
         if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
-    return len(required) == 1 and hints.get(required[0].name) in (Catalog, "Catalog")
+    # The catalogue is named, not imported: the chart kit sits below the published flow.
+    annotation = hints.get(required[0].name) if len(required) == 1 else None
+    return getattr(annotation, "__name__", annotation) == "Catalog"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.records.disclosure import audit, relations
+from analysis.records.disclosure import audit, cell_choice, relations
 from analysis.records.disclosure.suppression import (
     CLIENTS_RELATION,
     DEFAULT_THRESHOLD,
@@ -37,6 +37,7 @@ __all__ = [
     "TOTAL_LABEL",
     "apply",
     "audit",
+    "cell_choice",
     "check_threshold",
     "hidden_mask",
     "hidden_masks",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.records.reading.contract import FAMILY_COLUMNS
+from analysis.records.reading import FAMILY_COLUMNS
 from analysis.records.synthetic.mix import (
     ADULT_FAMILY,
     FAMILY_SIZE,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.published import fiscal
-from analysis.records.reading.contract import (
+from analysis.records.reading import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
     ENTRY_COLUMNS,
