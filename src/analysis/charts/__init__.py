@@ -13,10 +13,11 @@ JSON sidecar (``<slug>.json``: title, description, sources, statuses, source lin
 every chart the library can draw from a catalogue, so that tests cover charts added later
 without being told about them.
 
-This module is what analyses and notebooks import; the parts live in ``chart_style`` (the house
-style), ``chart_composition`` (the :class:`Chart` and its title and source line),
-``chart_files`` (rendering and saving), ``chart_export`` (the report's chart folder) and
-``chart_catalogue`` (finding every chart).
+This package's face is what analyses and notebooks import; the parts live in ``style`` (the
+house style), ``composition`` (the :class:`Chart` and its title and source line), ``files``
+(rendering and saving), ``export`` (the report's chart folder) and ``discovery`` (finding every
+chart). The kit imports nothing from the flows above it (``published``, ``records``,
+``present``).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Presentation: the house chart style and exports, record charts, and the rendered reports."""
+"""What people open: charts of client records, the report of every notebook, the records report."""

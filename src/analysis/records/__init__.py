@@ -1,1 +1,1 @@
-"""The client-records flow: the file contract, reading, counting, disclosure control."""
+"""The client-records flow, a package per stage: reading, counting, disclosure, ppr, synthetic."""

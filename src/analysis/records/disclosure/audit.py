@@ -33,8 +33,8 @@ its own two programs.
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
 
-The linear programs are in ``audit_programs``, the findings and the reading of marks in
-``audit_findings``; all of it is named here as ``audit.X``.
+The linear programs are in ``programs``, the findings and the reading of marks in
+``findings``; all of it is named here as ``audit.X``.
 """
 
 from __future__ import annotations

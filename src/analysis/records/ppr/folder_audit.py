@@ -2,7 +2,7 @@
 
 Reads only the directory's files: ``summary.json`` (threshold, cohort periods, the closures
 count) and the CSV tables it lists. Builds every relation the tables imply
-(``relations_of``) and audits every hidden cell by linear programming (``records.audit``),
+(``relations_of``) and audits every hidden cell by linear programming (``disclosure.audit``),
 as an intruder holding all the tables would. Exit status 0 when every hidden cell is protected
 and no small count is shown; 1 otherwise, with each under-protected cell listed (file, row,
 column, mark, interval); 2 when the directory is not a ``ppr`` output or a file in it cannot be

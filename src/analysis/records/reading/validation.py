@@ -1,4 +1,4 @@
-"""Checking records against the contract: each column's rule and dates (rows: ``row_checks``)."""
+"""Checking records against the contract: each column's rule and dates (rows: ``rows``)."""
 
 from __future__ import annotations
 

@@ -16,10 +16,9 @@ published; the mix of reopened cases, family compositions, ages, referral source
 closure answers is the project's own invention, and so are the vocabularies of the free-text
 fields. Every row carries ``data_origin = synthetic``.
 
-This module generates; the shares drawn from are in ``synthetic_mix``, the targets in
-``synthetic_targets``, the persons in ``synthetic_people``, their cases and families in
-``synthetic_cases``, the exported tables in ``synthetic_tables`` and the files in
-``synthetic_files``, and all of it is named here as ``synthetic.X``.
+This module generates; the shares drawn from are in ``mix``, the targets in ``targets``, the
+persons in ``people``, their cases and families in ``cases``, the exported tables in ``tables``
+and the files in ``files``; the package's face names all of it as ``synthetic.X``.
 """
 
 from __future__ import annotations
