@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis import cli
 from tests.test_form_labels import (
@@ -195,3 +196,38 @@ def test_help_lists_the_mapping(capsys):
         with pytest.raises(SystemExit):
             cli.main([command, "--help"])
         assert "--mapping FILE" in capsys.readouterr().out
+
+
+def test_the_draft_names_the_lines_to_fill_and_once_filled_reads_the_export(
+    tmp_path, contract_tables, capsys
+):
+    ent, clo = custom_export(tmp_path)
+    draft = tmp_path / "draft.yml"
+    args = ["records-mapping", "--entries", str(ent), "--closures", str(clo), "--out", str(draft)]
+    assert cli.main(args) == 0
+    text = draft.read_text(encoding="utf-8")
+    assert '"Client No": ""  # nearest: client_id' in text
+    assert '"Labour": ""' in text and '"off": ""' in text
+    assert "0001" not in text and "/20" not in text  # no identifier, no date
+    assert cli.main(args) == 2  # an existing file is never replaced
+    out = tmp_path / "o"
+    code = cli.main(["ppr", "--entries", str(ent), "--mapping", str(draft), "--out", str(out)])
+    said = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "draft.yml, line 9: entries: columns: 'Program' is mapped to nothing" in said
+    assert "fill this line" in said
+    filled = yaml.load(text, Loader=yaml.BaseLoader)
+    inverse = {header: column for column, header in HEADERS.items()}
+    for part in filled.values():
+        part["date_format"] = "%m/%d/%Y"
+        part["columns"] = {header: inverse[header] for header in part["columns"]}
+        for column, values in part["values"].items():
+            codes = {written: code for code, written in CODES[column].items()}
+            part["values"][column] = {value: codes[value] for value in values}
+    filled["entries"]["columns"]["Kids"] = "family_children_under_18"  # kept as extra
+    filled["entries"]["values"]["intake_type"] = {"N": "new", "R": "reopened"}  # as ppr asks
+    draft.write_text(yaml.safe_dump(filled), encoding="utf-8")
+    tables = ppr_tables(
+        tmp_path, "filled", "--entries", str(ent), "--closures", str(clo), "--mapping", str(draft)
+    )
+    assert tables == contract_tables

@@ -6,11 +6,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from analysis.commands import audit, ppr, records_report, report, synthesize, validate
+from analysis.commands import (
+    audit,
+    ppr,
+    records_mapping,
+    records_report,
+    report,
+    synthesize,
+    validate,
+)
 from analysis.errors import InputError, os_problem
 
 # Each module defines ``register(subparsers)``, which adds its command and sets ``func``.
-COMMAND_MODULES = (validate, report, ppr, audit, synthesize, records_report)
+COMMAND_MODULES = (validate, report, ppr, audit, synthesize, records_report, records_mapping)
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 

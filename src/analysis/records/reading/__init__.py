@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analysis.records.reading import contract
 from analysis.records.reading.contract import FORM_LABELS, HEADER_ROW, READ_AS
+from analysis.records.reading.draft import draft_mapping
 from analysis.records.reading.export import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
@@ -73,6 +74,7 @@ __all__ = [
     "YES_NO_UNKNOWN",
     "check_date_format",
     "contract",
+    "draft_mapping",
     "header_key",
     "is_all_synthetic",
     "is_synthetic",
