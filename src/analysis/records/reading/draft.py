@@ -74,9 +74,7 @@ def _file_draft(kind: str, path: Path, sheet: str | None) -> list[str]:
             suggested[name] = near[0]
             lines.append(f'    {json.dumps(name)}: ""  # nearest: {", ".join(near)}')
         else:
-            lines.append(
-                f'    # {json.dumps(name)}: ""  # no contract column near: kept as extra'
-            )
+            lines.append(f'    # {json.dumps(name)}: ""  # no contract column near: kept as extra')
     lines.append("  values:")
     lines += _values_draft(raw, rules, known, suggested)
     return lines
