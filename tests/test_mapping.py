@@ -231,3 +231,15 @@ def test_the_draft_names_the_lines_to_fill_and_once_filled_reads_the_export(
         tmp_path, "filled", "--entries", str(ent), "--closures", str(clo), "--mapping", str(draft)
     )
     assert tables == contract_tables
+
+
+@pytest.mark.slow
+def test_records_report_reads_the_export_with_the_mapping(tmp_path):
+    ent, clo = custom_export(tmp_path)
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    out = tmp_path / "report"
+    args = ["records-report", "--quiet", "--entries", str(ent), "--closures", str(clo)]
+    assert cli.main([*args, "--mapping", str(mapping), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["mapping"]["file"] == "mapping.yml"

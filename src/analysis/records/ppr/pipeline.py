@@ -62,7 +62,7 @@ def read_inputs(
     entries, closures, persons, errors = None, None, None, []
     progress(f"reading entries from {inputs.entries}")
     try:
-        options = _options(inputs, mapping.entries if mapping else None)
+        options = _options(inputs, mapping, "entries")
         entries, persons = reading.read_coded_entries(inputs.entries, **options)
         progress(f"  {len(entries):,} entries{_sheet_note(entries)}")
         _label_note(entries, progress)
@@ -71,7 +71,7 @@ def read_inputs(
     if inputs.closures:  # read even when the entries are bad, so one run lists every problem
         progress(f"reading closures from {inputs.closures}")
         try:
-            options = _options(inputs, mapping.closures if mapping else None)
+            options = _options(inputs, mapping, "closures")
             closures = reading.read_closures(inputs.closures, entries, persons=persons, **options)
             progress(f"  {len(closures):,} closures{_sheet_note(closures)}")
             _label_note(closures, progress)
@@ -82,24 +82,9 @@ def read_inputs(
     return entries, closures, persons
 
 
-def _options(inputs: Inputs, mapping: reading.FileMapping | None) -> dict:
+def _options(inputs: Inputs, mapping: reading.RecordsMapping | None, kind: str) -> dict:
     """Return how to read one file: the command line's sheet and date format over the mapping's."""
-    if mapping is None:
-        return {"sheet": inputs.sheet, "date_format": inputs.date_format}
-    date_format = inputs.date_format or mapping.date_format
-    if date_format and not inputs.date_format:
-        try:
-            reading.check_date_format(date_format)
-        except ValueError as error:
-            raise InputError(
-                f"{mapping.source}: {mapping.kind}: date_format {date_format!r}: {error}",
-                heading=f"{inputs.mapping}: the mapping file cannot be used",
-            ) from None
-    return {
-        "sheet": inputs.sheet or mapping.sheet,
-        "date_format": date_format,
-        "mapping": mapping,
-    }
+    return reading.file_options(mapping, kind, inputs.sheet, inputs.date_format)
 
 
 def _sheet_note(frame: pd.DataFrame) -> str:

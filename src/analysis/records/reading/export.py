@@ -56,7 +56,7 @@ from analysis.records.reading.contract import (
 )
 from analysis.records.reading.files import read_table
 from analysis.records.reading.labels import known_headers
-from analysis.records.reading.mapping import FileMapping, checked_headers
+from analysis.records.reading.mapping import FileMapping, RecordsMapping, checked_headers
 from analysis.records.reading.persons import People, Persons, person_codes, person_key
 from analysis.records.reading.problems import MAX_LISTED, Problems, quote
 from analysis.records.reading.validation import (
@@ -80,7 +80,8 @@ __all__ = [
     "ELIGIBILITY_STATUSES", "ENTRY_COLUMNS", "ENTRY_REQUIRED", "ENTRY_RULES", "FAMILY_COLUMNS",
     "FILE_TYPES", "INTAKE_TYPES", "MAX_FAMILY_COUNT", "MAX_LISTED", "SHEET_ATTRIBUTE",
     "SYNTHETIC_COLUMN", "SYNTHETIC_VALUE", "TRAFFICKING_TYPES", "YES_NO_UNKNOWN", "Column",
-    "People", "Persons", "Problems", "_normalize_column", "check_date_format", "is_all_synthetic",
+    "People", "Persons", "Problems", "_normalize_column", "check_date_format", "file_options",
+    "is_all_synthetic",
     "is_synthetic", "person_codes", "person_key", "quote", "read_closures", "read_coded_entries",
     "read_entries", "read_table",
 ]  # fmt: skip
@@ -177,6 +178,32 @@ def read_closures(
     _name_sheet(frame, raw)
     _release(raw)
     return frame
+
+
+def file_options(
+    mapping: RecordsMapping | None, kind: str, sheet: str | None, date_format: str | None
+) -> dict:
+    """Return how to read one file (``kind``): the given sheet and date format over a mapping's.
+
+    The result is the keyword arguments of ``read_entries`` and ``read_closures``; a date format
+    of the mapping that is not a valid pattern raises ``InputError`` naming the mapping.
+    """
+    if mapping is None:
+        return {"sheet": sheet, "date_format": date_format}
+    part = mapping.entries if kind == "entries" else mapping.closures
+    if part.date_format and not date_format:
+        try:
+            check_date_format(part.date_format)
+        except ValueError as error:
+            raise InputError(
+                f"{part.source}: {kind}: date_format {part.date_format!r}: {error}",
+                heading=f"{mapping.path}: the mapping file cannot be used",
+            ) from None
+    return {
+        "sheet": sheet or part.sheet,
+        "date_format": date_format or part.date_format,
+        "mapping": part,
+    }
 
 
 def _read_mapped(
