@@ -80,10 +80,10 @@ chart-baselines: $(STAMP)
 	RECORD_CHART_BASELINES=1 MPLBACKEND=Agg $(PY) -m pytest -q tests/test_charts.py
 
 # Notebook 05 on your own export, as a shareable folder:
-#   make records-report ENTRIES=entries.csv [CLOSURES=closures.csv] OUT=my-report
+#   make records-report ENTRIES=entries.csv [CLOSURES=closures.csv] [MAPPING=mapping.yml] OUT=my-report
 records-report: $(STAMP)
-	@test -n "$(ENTRIES)" -a -n "$(OUT)" || { echo "usage: make records-report ENTRIES=FILE [CLOSURES=FILE] OUT=DIR" >&2; exit 2; }
-	$(PY) -m analysis records-report --entries "$(ENTRIES)" $(if $(CLOSURES),--closures "$(CLOSURES)") --out "$(OUT)"
+	@test -n "$(ENTRIES)" -a -n "$(OUT)" || { echo "usage: make records-report ENTRIES=FILE [CLOSURES=FILE] [MAPPING=FILE] OUT=DIR" >&2; exit 2; }
+	$(PY) -m analysis records-report --entries "$(ENTRIES)" $(if $(CLOSURES),--closures "$(CLOSURES)") $(if $(MAPPING),--mapping "$(MAPPING)") --out "$(OUT)"
 
 clean:
 	rm -rf reports build

@@ -10,6 +10,7 @@ from analysis.commands import (
     audit,
     package,
     ppr,
+    records_mapping,
     records_report,
     report,
     synthesize,
@@ -18,7 +19,16 @@ from analysis.commands import (
 from analysis.errors import InputError, os_problem
 
 # Each module defines ``register(subparsers)``, which adds its command and sets ``func``.
-COMMAND_MODULES = (validate, package, report, ppr, audit, synthesize, records_report)
+COMMAND_MODULES = (
+    validate,
+    package,
+    report,
+    ppr,
+    audit,
+    synthesize,
+    records_report,
+    records_mapping,
+)
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 

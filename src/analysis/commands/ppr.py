@@ -20,10 +20,28 @@ rows), column and value; nothing is written and the exit status is 2. --out is c
 
 Inputs accepted: CSV in UTF-8 with or without BOM, with LF, CRLF or CR-only line ends, blank
 lines, empty trailing columns and cells of any length (separated by commas: a file separated by
-semicolons or tabs is named as such). XLSX: the sheet whose row 1 holds the contract's required
-columns (the first such sheet; --sheet NAME to choose); the sheet read is named. An Excel error
-cell (#N/A, #REF!, ...) or a formula without a saved value is an error, never a blank.
+semicolons or tabs is named as such). XLSX: the first worksheet holding the contract's
+required columns (--sheet NAME to choose; chart sheets are skipped); the sheet read is named, and
+one workbook may hold both files, each read from its own sheet (the OMB workbook as it comes).
+An Excel error cell (#N/A, #REF!, ...) or a formula without a saved value is an error, never a
+blank; a number in a date column is an Excel date whatever its cell format.
 Parquet: any column types; dates, timestamps and text.
+
+Headers: the contract's names, or the OMB 0970-0467 form's own labels (Client Identifier,
+Intake Date, Type of Intake, Parent(s), Child(ren) < 18, ...; see data/README.md), compared
+trimmed, ignoring case, runs of white space (line breaks of a wrapped cell) as one space; the
+columns read under a label are said. The header is the first of the top 20 rows holding every
+required column (title rows above it are skipped; rows keep the numbers a spreadsheet shows).
+Any other system: --mapping FILE, a YAML file such as
+  entries:
+    sheet: Intakes                  # every part optional
+    date_format: "%m/%d/%Y"
+    columns: {"Client No": client_id, "Program": grantee}
+    values: {intake_type: {"N": new, "R": reopened}}
+  closures:
+    columns: {"Closed On": closure_date}
+(python -m analysis records-mapping drafts one). --sheet and --date-format win over the
+mapping's; summary.json records the mapping's name and SHA-256.
 
 Dates: YYYY-MM-DD, optionally with a time of day and a zone (2016-01-05T09:30:00-05:00, ...Z);
 the calendar date is the date as written, in the zone it was written in (not converted to UTC).
@@ -126,7 +144,20 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sheet",
         metavar="NAME",
-        help="XLSX: the sheet to read (default: the first whose row 1 holds the required columns)",
+        help=(
+            "XLSX: the sheet to read (default: the first holding the required columns in one "
+            "of its top 20 rows; the entries and closures may be two sheets of one workbook)"
+        ),
+    )
+    parser.add_argument(
+        "--mapping",
+        type=parse_mapping,
+        metavar="FILE",
+        help=(
+            "a YAML file naming, for entries and closures, the export's headers and values "
+            "of another system (columns, values, sheet, date_format); draft one with "
+            "python -m analysis records-mapping"
+        ),
     )
     parser.add_argument(
         "--date-format",
@@ -137,6 +168,11 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
             "(strftime codes; needs %%d, %%m or %%b, and %%Y; YYYY-MM-DD is always read)"
         ),
     )
+
+
+def parse_mapping(text: str) -> Path:
+    """Parse ``--mapping``: the path of a mapping file (read and checked by the pipeline)."""
+    return Path(text)
 
 
 def parse_threshold(text: str) -> int:
@@ -164,6 +200,7 @@ def inputs_of(args: argparse.Namespace) -> ppr.Inputs:
         closures=Path(args.closures) if args.closures else None,
         sheet=args.sheet,
         date_format=args.date_format,
+        mapping=getattr(args, "mapping", None),
     )
 
 

@@ -72,6 +72,7 @@ def run(
         "suppress": bool(suppress),
         "sheet": inputs.sheet,
         "date_format": inputs.date_format,
+        "mapping": str(Path(inputs.mapping).resolve()) if inputs.mapping else None,
     }
     progress(f"executing {NOTEBOOK} on the records")
     staging = folders.staging(out)

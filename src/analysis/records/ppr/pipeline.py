@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.records import counting, disclosure, reading
-from analysis.records.ppr.output import summarize
+from analysis.records.ppr.output import sha256, summarize
 from analysis.records.ppr.protection import audit_summary, protected_tables
 from analysis.records.ppr.tables import cohort_periods
 from analysis.records.release import Release
@@ -36,6 +36,7 @@ class Inputs:
     closures: Path | None = None
     sheet: str | None = None  # XLSX: the sheet to read (default: found by its header)
     date_format: str | None = None  # also read text dates written this way
+    mapping: Path | None = None  # a mapping file: other headers, values, sheets, date formats
 
     @property
     def paths(self) -> list[Path]:
@@ -55,19 +56,25 @@ def read_inputs(
     Both files are read even when the first is bad, so one run lists every problem; any
     problem raises one ``InputError``.
     """
-    options = {"sheet": inputs.sheet, "date_format": inputs.date_format}
+    mapping = reading.load_mapping(inputs.mapping) if inputs.mapping else None
+    if mapping is not None:
+        progress(f"reading with the mapping {inputs.mapping}")
     entries, closures, persons, errors = None, None, None, []
     progress(f"reading entries from {inputs.entries}")
     try:
+        options = _options(inputs, mapping, "entries")
         entries, persons = reading.read_coded_entries(inputs.entries, **options)
         progress(f"  {len(entries):,} entries{_sheet_note(entries)}")
+        _label_note(entries, progress)
     except InputError as error:
         errors.append(error)
     if inputs.closures:  # read even when the entries are bad, so one run lists every problem
         progress(f"reading closures from {inputs.closures}")
         try:
+            options = _options(inputs, mapping, "closures")
             closures = reading.read_closures(inputs.closures, entries, persons=persons, **options)
             progress(f"  {len(closures):,} closures{_sheet_note(closures)}")
+            _label_note(closures, progress)
         except InputError as error:
             errors.append(error)
     if errors:
@@ -75,10 +82,24 @@ def read_inputs(
     return entries, closures, persons
 
 
+def _options(inputs: Inputs, mapping: reading.RecordsMapping | None, kind: str) -> dict:
+    """Return how to read one file: the command line's sheet and date format over the mapping's."""
+    return reading.file_options(mapping, kind, inputs.sheet, inputs.date_format)
+
+
 def _sheet_note(frame: pd.DataFrame) -> str:
-    """Return ", from sheet 'NAME'" for a frame read from a workbook, else ""."""
+    """Return ", from sheet 'NAME'" (and the header's row when not 1), else ""."""
     sheet = frame.attrs.get(reading.SHEET_ATTRIBUTE)
-    return f", from sheet {sheet!r}" if sheet else ""
+    note = f", from sheet {sheet!r}" if sheet else ""
+    row = frame.attrs.get(reading.HEADER_ROW, 1)
+    return note + (f", header found on row {row}" if row != 1 else "")
+
+
+def _label_note(frame: pd.DataFrame, progress: Callable[[str], None]) -> None:
+    """Say which columns were read under another header (a form label or a mapped name)."""
+    pairs = frame.attrs.get(reading.READ_AS)
+    if pairs:
+        progress(f"  {reading.read_as_note(pairs)}")
 
 
 def _joined(errors: list[InputError]) -> InputError:
@@ -173,7 +194,13 @@ def run(
     del entries, closures, persons  # the records themselves are not needed any further
     progress("protecting small counts" if suppress else "not suppressing (internal use)")
     release = Release(synthetic=synthetic, suppressed=suppress, threshold=threshold)
-    return protected_output(tables, inputs.paths, release, periods=periods)
+    output = protected_output(tables, inputs.paths, release, periods=periods)
+    if inputs.mapping:
+        output.summary["mapping"] = {
+            "file": Path(inputs.mapping).name,
+            "sha256": sha256(Path(inputs.mapping)),
+        }
+    return output
 
 
 def protected_output(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from analysis.records.reading import contract
+from analysis.records.reading.contract import FORM_LABELS, HEADER_ROW, READ_AS
+from analysis.records.reading.draft import draft_mapping
 from analysis.records.reading.export import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
@@ -28,6 +30,7 @@ from analysis.records.reading.export import (
     Persons,
     Problems,
     check_date_format,
+    file_options,
     is_all_synthetic,
     is_synthetic,
     person_codes,
@@ -38,6 +41,8 @@ from analysis.records.reading.export import (
     read_entries,
     read_table,
 )
+from analysis.records.reading.labels import header_key, known_headers, read_as_note
+from analysis.records.reading.mapping import FileMapping, RecordsMapping, load_mapping
 
 __all__ = [
     "CLOSURE_COLUMNS",
@@ -52,12 +57,17 @@ __all__ = [
     "ENTRY_RULES",
     "FAMILY_COLUMNS",
     "FILE_TYPES",
+    "FORM_LABELS",
+    "FileMapping",
+    "HEADER_ROW",
     "INTAKE_TYPES",
     "MAX_FAMILY_COUNT",
     "MAX_LISTED",
     "People",
     "Persons",
     "Problems",
+    "READ_AS",
+    "RecordsMapping",
     "SHEET_ATTRIBUTE",
     "SYNTHETIC_COLUMN",
     "SYNTHETIC_VALUE",
@@ -65,13 +75,19 @@ __all__ = [
     "YES_NO_UNKNOWN",
     "check_date_format",
     "contract",
+    "draft_mapping",
+    "file_options",
+    "header_key",
     "is_all_synthetic",
     "is_synthetic",
+    "known_headers",
+    "load_mapping",
     "person_codes",
     "person_key",
     "quote",
     "read_closures",
     "read_coded_entries",
+    "read_as_note",
     "read_entries",
     "read_table",
 ]

@@ -56,8 +56,14 @@ SYNTHETIC_COLUMN = "data_origin"
 SYNTHETIC_VALUE = "synthetic"
 SHEET_ATTRIBUTE = "sheet"
 """``frame.attrs[SHEET_ATTRIBUTE]``: the name of the XLSX sheet a frame was read from."""
+HEADER_ROW = "header_row"
+"""``frame.attrs[HEADER_ROW]``: the spreadsheet row the header was read from (1 unless titled)."""
+HEADERS = "headers"
+"""``frame.attrs[HEADERS]``: the header cells as written."""
+READ_AS = "read_as"
+"""``frame.attrs[READ_AS]``: (header as written, column) of each column read under a label."""
 HEADER_SEARCH_ROWS = 20
-"""A header missing from row 1 is looked for in this many rows below it."""
+"""The header is the first of this many top rows that holds every required column."""
 DATE_EXPECTED = "expected YYYY-MM-DD"
 DATE_FLOOR = date(2000, 10, 1)
 """No TVAP date is earlier: the Trafficking Victims Protection Act became law in October 2000."""
@@ -157,6 +163,48 @@ ENTRY_EXTRAS: dict[str, Column] = {
 }
 
 
+# The OMB 0970-0467 form's own field labels (Client Characteristics and Program Entry, 2021;
+# Federal Register 2022; Case Closure) and the contract column each is read as. A header cell is
+# compared trimmed, ignoring case, every run of white space taken as one space.
+FORM_LABELS: dict[str, dict[str, str]] = {
+    "entries": {
+        "Grantee": "grantee",
+        "Client Identifier": "client_id",
+        "Intake Date": "intake_date",
+        "Type of Intake": "intake_type",
+        "Referral Date": "referral_date",
+        "Referral Source": "referral_source",
+        "Was client matched to a service provider within 48 hours of referral?": (
+            "matched_within_48h"
+        ),
+        "Parent(s)": "family_parents",
+        "Sibling(s)": "family_siblings",
+        "Spouse": "family_spouse",
+        "Child(ren) < 18": "family_children_under_18",
+        "Child(ren) 18 or Older": "family_children_18_plus",
+        "Service Eligibility Status": "eligibility_status",
+        "Age at time of intake": "age_at_intake",
+        "Gender Identity": "gender_identity",
+        "Type of Trafficking Experienced": "trafficking_type",
+        "Country of Origin": "country_of_origin",
+    },
+    "closures": {
+        "Grantee": "grantee",
+        "Client Identifier": "client_id",
+        "Case Closure Date": "closure_date",
+        "Reason for Case Closing": "closure_reason",
+        "Living Situation upon Case Closing": "living_situation",
+        "Did the client obtain Continued Presence or T-Visa?": "obtained_cp_or_t_visa",
+        "Did the client obtain HHS Certification or Eligibility?": (
+            "obtained_certification_or_eligibility"
+        ),
+        "Did the client receive a referral for continued case management services?": (
+            "referred_for_continued_case_management"
+        ),
+    },
+}
+
+
 def contract_tables() -> dict[str, str]:
     """Return the Markdown table of each file of the contract (``entries``, ``closures``).
 
@@ -165,7 +213,16 @@ def contract_tables() -> dict[str, str]:
     return {
         "entries": _table(ENTRY_RULES, ENTRY_EXTRAS),
         "closures": _table(CLOSURE_RULES, {}),
+        "form labels": _labels_table(),
     }
+
+
+def _labels_table() -> str:
+    """Return the table of the form's labels and the contract column each is read as."""
+    lines = ["| file | form label (OMB 0970-0467) | read as |", "|---|---|---|"]
+    for kind, labels in FORM_LABELS.items():
+        lines += [f"| {kind} | {label} | `{column}` |" for label, column in labels.items()]
+    return "\n".join(lines)
 
 
 def _table(rules: dict[str, Column], extras: dict[str, Column]) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,26 +16,29 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from analysis.errors import InputError, os_problem
-from analysis.records.reading.contract import HEADER_SEARCH_ROWS
-from analysis.records.reading.opening import _refuse_header_below, _source
+from analysis.records.reading.contract import HEADER_ROW, HEADER_SEARCH_ROWS
+from analysis.records.reading.labels import header_position, known_headers
+from analysis.records.reading.opening import _source
 from analysis.records.reading.problems import MAX_LISTED, Problems, quote
 
 
 def _read_csv(
-    path: Path, problems: Problems, required: tuple[str, ...] = ()
+    path: Path,
+    problems: Problems,
+    required: tuple[str, ...] = (),
+    known: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read a UTF-8 CSV (with or without BOM) with every column as text, and its row numbers.
 
     Line ends may be LF, CRLF or CR; blank lines are rows (dropped later, counted); a line
-    with the wrong number of fields is reported at its row and skipped.
+    with the wrong number of fields is reported at its row and skipped. The header is row 1,
+    or the first of the top rows holding every ``required`` column (read as ``known`` says):
+    rows above it (a title, a reporting period) are skipped, and ``frame.attrs[HEADER_ROW]``
+    says where it was.
     """
-    header = _csv_records(path, 1)[0]
-    if required and not set(required) <= {name.strip().lower() for name in header}:
-        top = _csv_records(path, HEADER_SEARCH_ROWS + 1)[1:]
-        width = max((len(record) for record in top), default=0)
-        found = pd.DataFrame([record + [""] * (width - len(record)) for record in top])
-        rows = np.arange(2, len(top) + 2, dtype=np.int64)
-        _refuse_header_below(found, rows, required, path, problems)
+    top = _csv_records(path, HEADER_SEARCH_ROWS)
+    skip = header_position(top, required, known or known_headers()) or 0
+    header = top[skip]
     if not header or all(not name.strip() for name in header):
         raise InputError(
             f"{path.name}, row 1: no header row (expected column names such as "
@@ -46,7 +49,7 @@ def _read_csv(
         for separator, name in ((";", "semicolons"), ("\t", "tabs")):
             if separator in header[0]:
                 raise InputError(
-                    f"{path.name}, row 1: the header is one column {quote(header[0])} "
+                    f"{path.name}, row {skip + 1}: the header is one column {quote(header[0])} "
                     f"(expected values separated by commas; this file seems to use {name})",
                     heading=f"{path}: cannot be read",
                 )
@@ -55,7 +58,8 @@ def _read_csv(
         repeated = sorted({name for name in named if named.count(name) > 1})
         raise InputError(
             [
-                f"{path.name}, row 1: column {name!r} appears more than once (expected once)"
+                f"{path.name}, row {skip + 1}: column {name!r} appears more than once "
+                "(expected once)"
                 for name in repeated
             ],
             heading=f"{path}: cannot be read",
@@ -66,14 +70,15 @@ def _read_csv(
         skipped.append((row.number, row.actual_columns, row.text))
         return "skip"
 
-    table = _arrow_csv(path, len(header), invalid_row, threads=True)
+    table = _arrow_csv(path, len(header), invalid_row, threads=True, skip=skip)
     if skipped:  # numbered only when read in one thread: read again, only in this case
         skipped.clear()
-        table = _arrow_csv(path, len(header), invalid_row, threads=False)
+        table = _arrow_csv(path, len(header), invalid_row, threads=False, skip=skip)
     names = [table.column(i)[0].as_py() for i in range(table.num_columns)]
     table = table.slice(1)
     numbers = np.array([number or 0 for number, _, _ in skipped], dtype=np.int64)
-    rows = np.arange(2, table.num_rows + len(skipped) + 2, dtype=np.int64)
+    first = skip + 2
+    rows = np.arange(first, table.num_rows + len(skipped) + first, dtype=np.int64)
     rows = rows[~np.isin(rows, numbers)]
     bad = [(number, actual, text) for number, actual, text in skipped if text.strip()]
     for number, actual, text in bad[:MAX_LISTED]:  # a line of spaces is a blank row
@@ -85,7 +90,9 @@ def _read_csv(
     problems.add_more(len(bad) - MAX_LISTED, "with the wrong number of fields", unit="line(s)")
     text = pd.StringDtype(na_value=np.nan)
     frame = table.to_pandas(types_mapper={pa.large_string(): text, pa.string(): text}.get)
-    return frame.set_axis(names, axis=1), rows
+    frame = frame.set_axis(names, axis=1)
+    frame.attrs[HEADER_ROW] = skip + 1
+    return frame, rows
 
 
 def _csv_records(path: Path, count: int) -> list[list[str]]:
@@ -107,9 +114,14 @@ def _csv_records(path: Path, count: int) -> list[list[str]]:
 
 
 def _arrow_csv(
-    path: Path, width: int, invalid_row: Callable[[pacsv.InvalidRow], str], *, threads: bool
+    path: Path,
+    width: int,
+    invalid_row: Callable[[pacsv.InvalidRow], str],
+    *,
+    threads: bool,
+    skip: int = 0,
 ) -> pa.Table:
-    """Read every record of a CSV (the header as the first) as ``width`` text columns.
+    """Read every record of a CSV after ``skip`` rows (the header first) as ``width`` columns.
 
     A cell longer than Arrow's block is read with blocks as large as the file.
     """
@@ -121,7 +133,7 @@ def _arrow_csv(
             return pacsv.read_csv(
                 source,
                 read_options=pacsv.ReadOptions(
-                    use_threads=threads, column_names=names, block_size=block
+                    use_threads=threads, column_names=names, block_size=block, skip_rows=skip
                 ),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True,

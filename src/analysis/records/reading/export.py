@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis.errors import InputError
 from analysis.records.reading.contract import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
@@ -41,8 +42,11 @@ from analysis.records.reading.contract import (
     ENTRY_RULES,
     FAMILY_COLUMNS,
     FILE_TYPES,
+    HEADER_ROW,
+    HEADERS,
     INTAKE_TYPES,
     MAX_FAMILY_COUNT,
+    READ_AS,
     SHEET_ATTRIBUTE,
     SYNTHETIC_COLUMN,
     SYNTHETIC_VALUE,
@@ -51,6 +55,8 @@ from analysis.records.reading.contract import (
     Column,
 )
 from analysis.records.reading.files import read_table
+from analysis.records.reading.labels import known_headers
+from analysis.records.reading.mapping import FileMapping, RecordsMapping, checked_headers
 from analysis.records.reading.persons import People, Persons, person_codes, person_key
 from analysis.records.reading.problems import MAX_LISTED, Problems, quote
 from analysis.records.reading.validation import (
@@ -74,7 +80,8 @@ __all__ = [
     "ELIGIBILITY_STATUSES", "ENTRY_COLUMNS", "ENTRY_REQUIRED", "ENTRY_RULES", "FAMILY_COLUMNS",
     "FILE_TYPES", "INTAKE_TYPES", "MAX_FAMILY_COUNT", "MAX_LISTED", "SHEET_ATTRIBUTE",
     "SYNTHETIC_COLUMN", "SYNTHETIC_VALUE", "TRAFFICKING_TYPES", "YES_NO_UNKNOWN", "Column",
-    "People", "Persons", "Problems", "_normalize_column", "check_date_format", "is_all_synthetic",
+    "People", "Persons", "Problems", "_normalize_column", "check_date_format", "file_options",
+    "is_all_synthetic",
     "is_synthetic", "person_codes", "person_key", "quote", "read_closures", "read_coded_entries",
     "read_entries", "read_table",
 ]  # fmt: skip
@@ -86,15 +93,19 @@ def read_entries(
     today: date | None = None,
     sheet: str | None = None,
     date_format: str | None = None,
+    mapping: FileMapping | None = None,
 ) -> pd.DataFrame:
     """Read and validate an entries file (CSV, Parquet or XLSX); return the normalized frame.
 
     Every rule of the contract is checked over the whole file; all violations are raised
     together as one ``InputError``. ``today`` (default: the current date) bounds the dates;
     ``sheet`` names the XLSX sheet (default: found by its header); ``date_format`` (a
-    ``check_date_format`` pattern) also reads text dates written that way.
+    ``check_date_format`` pattern) also reads text dates written that way; ``mapping`` (the
+    entries part of a mapping file) names other headers and values.
     """
-    return read_coded_entries(path, today=today, sheet=sheet, date_format=date_format)[0]
+    return read_coded_entries(
+        path, today=today, sheet=sheet, date_format=date_format, mapping=mapping
+    )[0]
 
 
 def read_coded_entries(
@@ -103,6 +114,7 @@ def read_coded_entries(
     today: date | None = None,
     sheet: str | None = None,
     date_format: str | None = None,
+    mapping: FileMapping | None = None,
 ) -> tuple[pd.DataFrame, Persons]:
     """Read an entries file as ``read_entries`` does; also return each row's person code.
 
@@ -111,14 +123,8 @@ def read_coded_entries(
     """
     path = Path(path)
     problems = Problems(path.name)
-    raw, rows = read_table(
-        path,
-        _parsed_by_value(ENTRY_RULES),
-        problems=problems,
-        sheet=sheet,
-        required=ENTRY_REQUIRED,
-    )
-    frame = _normalize(raw, rows, ENTRY_RULES, problems, today, date_format)
+    raw, rows = _read_mapped(path, "entries", problems, sheet, mapping)
+    frame = _normalize(raw, rows, ENTRY_RULES, problems, today, date_format, mapping)
     _keep_raw(raw, ENTRY_QUOTED)
     _check_reserved(frame, rows, problems)
     if "intake_date" in raw and "referral_date" in raw:
@@ -144,6 +150,7 @@ def read_closures(
     today: date | None = None,
     sheet: str | None = None,
     date_format: str | None = None,
+    mapping: FileMapping | None = None,
 ) -> pd.DataFrame:
     """Read and validate a closures file against the (already read) entries.
 
@@ -155,14 +162,8 @@ def read_closures(
     """
     path = Path(path)
     problems = Problems(path.name)
-    raw, rows = read_table(
-        path,
-        _parsed_by_value(CLOSURE_RULES),
-        problems=problems,
-        sheet=sheet,
-        required=CLOSURE_REQUIRED,
-    )
-    frame = _normalize(raw, rows, CLOSURE_RULES, problems, today, date_format)
+    raw, rows = _read_mapped(path, "closures", problems, sheet, mapping)
+    frame = _normalize(raw, rows, CLOSURE_RULES, problems, today, date_format, mapping)
     _keep_raw(raw, CLOSURE_QUOTED)
     _check_reserved(frame, rows, problems)
     if {"grantee", "client_id"} <= set(raw.columns):
@@ -179,6 +180,58 @@ def read_closures(
     return frame
 
 
+def file_options(
+    mapping: RecordsMapping | None, kind: str, sheet: str | None, date_format: str | None
+) -> dict:
+    """Return how to read one file (``kind``): the given sheet and date format over a mapping's.
+
+    The result is the keyword arguments of ``read_entries`` and ``read_closures``; a date format
+    of the mapping that is not a valid pattern raises ``InputError`` naming the mapping.
+    """
+    if mapping is None:
+        return {"sheet": sheet, "date_format": date_format}
+    part = mapping.entries if kind == "entries" else mapping.closures
+    if part.date_format and not date_format:
+        try:
+            check_date_format(part.date_format)
+        except ValueError as error:
+            raise InputError(
+                f"{part.source}: {kind}: date_format {part.date_format!r}: {error}",
+                heading=f"{mapping.path}: the mapping file cannot be used",
+            ) from None
+    return {
+        "sheet": sheet or part.sheet,
+        "date_format": date_format or part.date_format,
+        "mapping": part,
+    }
+
+
+def _read_mapped(
+    path: Path, kind: str, problems: Problems, sheet: str | None, mapping: FileMapping | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read one file as text, its headers read by the contract, the form and ``mapping``.
+
+    A header the mapping names that the file lacks raises ``InputError`` at once.
+    """
+    rules, required = (
+        (ENTRY_RULES, ENTRY_REQUIRED) if kind == "entries" else (CLOSURE_RULES, CLOSURE_REQUIRED)
+    )
+    raw, rows = read_table(
+        path,
+        _parsed_by_value(rules),
+        problems=problems,
+        sheet=sheet,
+        required=required,
+        known=known_headers(kind, mapping.columns if mapping else None),
+        dates=frozenset(name for name, rule in rules.items() if rule.kind == "date"),
+    )
+    if mapping is not None:
+        lacking = checked_headers(mapping, raw.attrs.get(HEADERS, []), problems.file_name)
+        if lacking:
+            raise InputError(lacking, heading=f"{path}: the mapping does not fit the {kind} file")
+    return raw, rows
+
+
 def _keep_raw(raw: pd.DataFrame, quoted: tuple[str, ...]) -> None:
     """Drop the raw text of every column but those the checks across rows quote as written."""
     for name in [name for name in raw.columns if name not in quoted]:
@@ -192,9 +245,10 @@ def _release(raw: pd.DataFrame) -> None:
 
 
 def _name_sheet(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
-    """Carry the name of the sheet read (XLSX only) from the raw frame to the normalized one."""
-    if SHEET_ATTRIBUTE in raw.attrs:
-        frame.attrs[SHEET_ATTRIBUTE] = raw.attrs[SHEET_ATTRIBUTE]
+    """Carry how the file was read (sheet, header row, labels) from the raw frame on."""
+    for key in (SHEET_ATTRIBUTE, HEADER_ROW, READ_AS):
+        if key in raw.attrs:
+            frame.attrs[key] = raw.attrs[key]
 
 
 def is_synthetic(*frames: pd.DataFrame | None) -> bool:

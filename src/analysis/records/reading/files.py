@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +14,14 @@ import pyarrow as pa
 from analysis.errors import InputError, os_problem
 from analysis.records.reading.columnar import _read_parquet
 from analysis.records.reading.contract import (
-    CLOSURE_COLUMNS,
-    ENTRY_COLUMNS,
     FILE_TYPES,
+    HEADER_ROW,
+    HEADERS,
+    READ_AS,
     SHEET_ATTRIBUTE,
-    SYNTHETIC_COLUMN,
 )
 from analysis.records.reading.delimited import _read_csv
-from analysis.records.reading.opening import _refuse_header_below
+from analysis.records.reading.labels import header_key, known_headers, read_as, relabelled
 from analysis.records.reading.problems import Problems
 from analysis.records.reading.text import stripped, text_array
 from analysis.records.reading.workbook import _read_xlsx
@@ -34,6 +34,8 @@ def read_table(
     problems: Problems | None = None,
     sheet: str | None = None,
     required: tuple[str, ...] = (),
+    known: Mapping[str, str] | None = None,
+    dates: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read a records file as text: every column a trimmed string, blanks as "".
 
@@ -44,23 +46,30 @@ def read_table(
     reading (malformed lines, Excel error cells, a header below row 1) go to ``problems``
     (raised at once when it is None); ``problems.file_name`` then names the sheet read, which
     is also ``frame.attrs[SHEET_ATTRIBUTE]``. ``sheet`` names the XLSX sheet to read, else
-    the first whose row 1 holds the ``required`` columns.
+    the first holding the ``required`` columns. Headers are read as ``known`` says (header
+    key -> column; default: contract names and the form's labels): the header is the first of
+    the top rows holding every required column (``frame.attrs[HEADER_ROW]``), and the columns
+    read under another name are ``frame.attrs[READ_AS]``. In a workbook, a number in a
+    column read as one of ``dates`` is an Excel date.
     """
     own = problems is None
     problems = Problems(path.name) if problems is None else problems
+    known = known_headers() if known is None else known
     suffix = _check_file(path)
     if suffix == ".csv":
-        frame, rows = _read_csv(path, problems, required)
+        frame, rows = _read_csv(path, problems, required, known)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
         rows = np.arange(len(frame), dtype=np.int64) + 2
     else:
-        frame, rows = _read_xlsx(path, problems, sheet, required)
-    sheet_read = frame.attrs.get(SHEET_ATTRIBUTE)
-    _refuse_header_below(frame, rows, required, path, problems)
-    frame = _tidy_header(frame, path)
-    if sheet_read is not None:
-        frame.attrs[SHEET_ATTRIBUTE] = sheet_read
+        frame, rows = _read_xlsx(path, problems, sheet, required, known, dates)
+    attrs = {
+        name: frame.attrs[name] for name in (SHEET_ATTRIBUTE, HEADER_ROW) if name in frame.attrs
+    }
+    attrs[READ_AS] = relabelled(list(frame.columns), known)
+    attrs[HEADERS] = [str(name) for name in frame.columns]
+    frame = _tidy_header(frame, path, known, attrs.get(HEADER_ROW, 1))
+    frame.attrs.update(attrs)
     for name in frame.columns:  # each reader gives "" (never null) for a blank cell
         values = _nfc(frame[name])
         frame[name] = values if name in untrimmed else stripped(values)
@@ -73,7 +82,9 @@ def read_table(
         if blank_row.any():
             frame = frame.loc[~blank_row].reset_index(drop=True)
             rows = rows[~blank_row]
-    if frame.empty and not problems.count:
+    if frame.empty and problems.count:  # every row was malformed: nothing more to check
+        problems.raise_if_any(path, "records")
+    if frame.empty:
         raise InputError(
             f"{problems.file_name}: the file has a header row but no data rows "
             "(expected at least one data row)",
@@ -154,14 +165,16 @@ def _ascii_only(chunk: pa.Array) -> bool:
     return not len(buffers[2]) or int(np.frombuffer(buffers[2], dtype=np.uint8).max()) < 0x80
 
 
-def _tidy_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Match contract column names case-insensitively (other names are only trimmed).
+def _tidy_header(
+    frame: pd.DataFrame, path: Path, known: Mapping[str, str], header_row: int = 1
+) -> pd.DataFrame:
+    """Read each header as its contract column (``known``); other names are only trimmed.
 
-    Unnamed columns without values are dropped; repeated names are errors.
+    Unnamed columns without values are dropped; repeated names (two headers read as one
+    column included) are errors.
     """
-    known = {*ENTRY_COLUMNS, *CLOSURE_COLUMNS, SYNTHETIC_COLUMN}
-    names = [unicodedata.normalize("NFC", str(name).strip()) for name in frame.columns]
-    names = [name.lower() if name.lower() in known else name for name in names]
+    written = [str(name) for name in frame.columns]
+    names = read_as(written, known)
     frame.columns = names
     problems = Problems(path.name)
     keep = []
@@ -169,14 +182,21 @@ def _tidy_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if name == "" or name.lower().startswith("unnamed:"):
             if (frame.iloc[:, position].str.strip() != "").any():
                 problems.add(
-                    f"column {position + 1} has values but no name (expected a header)", row=1
+                    f"column {position + 1} has values but no name (expected a header)",
+                    row=header_row,
                 )
             continue
         keep.append(position)
-    seen: set[str] = set()
-    for name in (names[position] for position in keep):
+    seen: dict[str, str] = {}
+    for position in keep:
+        name = names[position]
         if name in seen:
-            problems.add(f"column {name!r} appears more than once (expected once)", row=1)
-        seen.add(name)
+            what = (
+                repr(name)
+                if header_key(seen[name]) == header_key(written[position])
+                else (f"{name} (headers {seen[name].strip()!r} and {written[position].strip()!r})")
+            )
+            problems.add(f"column {what} appears more than once (expected once)", row=header_row)
+        seen.setdefault(name, written[position].strip())
     problems.raise_if_any(path, "records")
     return frame.iloc[:, keep]

@@ -18,6 +18,8 @@ from analysis.records.reading.contract import (
     PARSED_BY_VALUE,
     Column,
 )
+from analysis.records.reading.labels import header_key
+from analysis.records.reading.mapping import FileMapping
 from analysis.records.reading.problems import MAX_LISTED, Problems, quote
 from analysis.records.reading.rows import (
     _check_closure_people,
@@ -48,8 +50,13 @@ def _normalize(
     problems: Problems,
     today: date | None,
     date_format: str | None = None,
+    mapping: FileMapping | None = None,
 ) -> pd.DataFrame:
-    """Check each contract column against its rule and return the normalized frame."""
+    """Check each contract column against its rule and return the normalized frame.
+
+    A ``mapping`` recodes the values it names (compared as headers are) before the codes are
+    checked.
+    """
     missing = [name for name, rule in rules.items() if rule.required and name not in raw]
     for name in missing:
         problems.add(
@@ -66,7 +73,9 @@ def _normalize(
             values = raw[name]
         else:  # reported above if required; an absent optional column is all blank
             rule, values = replace(rule, required=False), blank
-        columns[name] = _normalize_column(name, rule, values, rows, problems, limit, date_format)
+        columns[name] = _normalize_column(
+            name, rule, values, rows, problems, limit, date_format, mapping
+        )
     extras = {name: raw[name] for name in raw.columns if name not in rules}
     return pd.DataFrame({**columns, **extras}, index=raw.index)
 
@@ -79,8 +88,9 @@ def _normalize_column(
     problems: Problems,
     today: pd.Timestamp,
     date_format: str | None = None,
+    mapping: FileMapping | None = None,
 ) -> pd.Series:
-    """Check one column against its rule; return it normalized."""
+    """Check one column against its rule; return it normalized (codes recoded by ``mapping``)."""
     if rule.kind == "text":
         if rule.required:
             _report_blank(name, (values == "").to_numpy(), rows, values, problems)
@@ -93,6 +103,10 @@ def _normalize_column(
         return _normalize_dates(name, values, distinct, empty, rows, problems, today, date_format)
     if rule.kind == "code":
         codes = distinct.values.str.lower()
+        recode = mapping.values.get(name) if mapping else None
+        if recode:
+            mapped = distinct.values.map(lambda value: recode.get(header_key(value)))
+            codes = mapped.where(mapped.notna(), codes).astype(codes.dtype)
         if rule.blank_is_unknown:
             codes = codes.where(~empty, "unknown")
         bad = distinct.spread(~(codes.isin(rule.codes).to_numpy() | empty))  # blanks: above
@@ -101,7 +115,8 @@ def _normalize_column(
             rows,
             name,
             distinct.rows() if bad.any() else values,
-            f"{{value}} is not a known code (expected one of: {', '.join(rule.codes)})",
+            f"{{value}} is not a known code (expected one of: {', '.join(rule.codes)}"
+            f"{mapping.hint(name) if mapping else ''})",
             "with codes that are not known",
         )
         return distinct.series(codes)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,19 +11,33 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.records.reading.contract import HEADER_SEARCH_ROWS, SHEET_ATTRIBUTE
+from analysis.records.reading.contract import (
+    EXCEL_DAY_ZERO,
+    HEADER_ROW,
+    HEADER_SEARCH_ROWS,
+    SHEET_ATTRIBUTE,
+)
+from analysis.records.reading.labels import header_position, known_headers, read_as
 from analysis.records.reading.problems import MAX_LISTED, Problems, quote
 
 
 def _read_xlsx(
-    path: Path, problems: Problems, sheet: str | None, required: tuple[str, ...]
+    path: Path,
+    problems: Problems,
+    sheet: str | None,
+    required: tuple[str, ...],
+    known: Mapping[str, str] | None = None,
+    dates: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read one sheet of an XLSX workbook as text, with its row numbers (see ``read_table``).
 
     Error cells and formulas without a saved value are reported; the sheet read is named in
-    ``problems.file_name`` and the frame's ``attrs``.
+    ``problems.file_name`` and the frame's ``attrs``, as is the row of its header (the first
+    of the top rows holding every ``required`` column, read as ``known`` says). A number in a
+    column read as one of ``dates`` is an Excel date whatever its cell format. Chart sheets
+    are skipped.
     """
-    import openpyxl  # only XLSX input needs it
+    known = known or known_headers()
 
     def unreadable(error: Exception) -> InputError:
         return InputError(
@@ -32,11 +47,11 @@ def _read_xlsx(
         )
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book, charts = _load(path)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise unreadable(error) from None
     try:
-        name, fallback = _choose_sheet(book, sheet, required, path)
+        name, fallback, skip = _choose_sheet(book, sheet, required, path, known, charts)
         grid, errors, unsaved = _sheet_cells(book[name])
     except InputError:
         raise
@@ -47,67 +62,113 @@ def _read_xlsx(
     problems.file_name = f"{path.name}, sheet {name!r}"
     if fallback:
         problems.add(
-            f"no sheet has the required columns ({', '.join(required)}) on row 1 (sheets: "
+            f"no sheet has the required columns ({', '.join(required)}) in its first "
+            f"{HEADER_SEARCH_ROWS} rows (sheets: "
             f"{', '.join(map(repr, book.sheetnames))}); the first was read "
             "(name the sheet with --sheet NAME)"
         )
     if unsaved:
         unsaved = _formulas(path, name, unsaved)
-    if not grid:
+    if len(grid) <= skip:
         raise InputError(
             f"{problems.file_name}: the sheet is empty (expected a header row and at least one "
             "data row)",
             heading=f"{path}: cannot be read",
         )
-    width = max(len(row) for row in grid)
-    header = [_cell_text(value) for value in grid[0]] + [""] * (width - len(grid[0]))
+    width = max(len(row) for row in grid[skip:])
+    header = [_cell_text(value) for value in grid[skip]] + [""] * (width - len(grid[skip]))
+    above = skip + 1
+    errors = [cell for cell in errors if cell[0] > above]
+    unsaved = [cell for cell in unsaved if cell[0] > above]
     _report_cells(problems, header, errors, unsaved)
-    body = [row + [None] * (width - len(row)) for row in grid[1:]]
+    body = [row + [None] * (width - len(row)) for row in grid[above:]]
+    is_date = [column in dates for column in read_as(header, known)]
     frame = pd.DataFrame(
         {
-            position: pd.Series([_cell_text(row[position]) for row in body], dtype="str")
+            position: pd.Series(
+                [_cell_text(row[position], is_date[position]) for row in body], dtype="str"
+            )
             for position in range(width)
         }
     ).set_axis(header, axis=1)
     frame.attrs[SHEET_ATTRIBUTE] = name
-    return frame, np.arange(len(body), dtype=np.int64) + 2
+    frame.attrs[HEADER_ROW] = above
+    return frame, np.arange(len(body), dtype=np.int64) + above + 1
+
+
+def _load(path: Path, *, data_only: bool = True) -> tuple[Any, list[str]]:
+    """Open a workbook to read its values; return it and the names of its chart sheets.
+
+    Chart sheets are not read (openpyxl fails on some), only named.
+    """
+    from openpyxl.reader.excel import ExcelReader  # only XLSX input needs it
+
+    charts: list[str] = []
+
+    class WorksheetReader(ExcelReader):
+        """An openpyxl reader that names the chart sheets instead of reading them."""
+
+        def read_chartsheet(self, sheet: Any, rel: Any) -> None:
+            """Name the chart sheet only."""
+            charts.append(sheet.name)
+
+    reader = WorksheetReader(path, read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb, charts
 
 
 def _choose_sheet(
-    book: Any, sheet: str | None, required: tuple[str, ...], path: Path
-) -> tuple[str, bool]:
-    """Return the sheet to read and whether it is only the first (none has the header).
+    book: Any,
+    sheet: str | None,
+    required: tuple[str, ...],
+    path: Path,
+    known: Mapping[str, str],
+    charts: list[str],
+) -> tuple[str, bool, int]:
+    """Return the sheet to read, whether it is only the first, and the rows above its header.
 
-    ``sheet`` when given; else the first sheet whose row 1 holds the ``required`` columns,
-    else the first whose header is a few rows below row 1, else the first sheet.
+    ``sheet`` when given; else the first worksheet holding every ``required`` column in one
+    of its top rows, else the first worksheet (the second value True).
     """
     names = [name for name in book.sheetnames if hasattr(book[name], "iter_rows")]
-    if not names:  # only chart sheets
-        raise InputError(
-            f"{path.name}: the workbook has no worksheet (expected a sheet of rows)",
-            heading=f"{path}: cannot be read",
-        )
+    others = [*charts, *(name for name in book.sheetnames if name not in names)]
     if sheet is not None:
+        if sheet in others:
+            raise InputError(
+                f"{path.name}: sheet {sheet!r} is a chart sheet, not a worksheet (worksheets: "
+                f"{', '.join(map(repr, names)) or 'none'})",
+                heading=f"{path}: cannot be read",
+            )
         if sheet not in names:
             raise InputError(
                 f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(map(repr, names))})",
                 heading=f"{path}: cannot be read",
             )
-        return sheet, False
+        return sheet, False, _header_skip(book[sheet], required, known)
+    if not names:  # only chart sheets
+        raise InputError(
+            f"{path.name}: the workbook has no worksheet (expected a sheet of rows)",
+            heading=f"{path}: cannot be read",
+        )
     if not required:
-        return names[0], False
-    below = None
+        return names[0], False, 0
     for name in names:
-        book[name].reset_dimensions()  # the stored dimension can be wrong
-        top = book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-        for number, values in enumerate(top, start=1):
-            cells = {str(value).strip().lower() for value in values if value is not None}
-            if set(required) <= cells:
-                if number == 1:
-                    return name, False
-                below = below or name
-                break
-    return (below, False) if below else (names[0], True)
+        top = list(_top_rows(book[name]))
+        position = header_position(top, required, known)
+        if position is not None:
+            return name, False, position
+    return names[0], True, 0
+
+
+def _top_rows(sheet: Any) -> list[tuple]:
+    """Return the values of a sheet's top rows (as many as a header is looked for in)."""
+    sheet.reset_dimensions()  # the stored dimension can be wrong
+    return list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+
+
+def _header_skip(sheet: Any, required: tuple[str, ...], known: Mapping[str, str]) -> int:
+    """Return how many rows are above the header of a named sheet (0 unless one is found)."""
+    return header_position(_top_rows(sheet), required, known) or 0
 
 
 def _sheet_cells(sheet: Any) -> tuple[list[list[object]], list[tuple], list[tuple]]:
@@ -141,10 +202,8 @@ def _sheet_cells(sheet: Any) -> tuple[list[list[object]], list[tuple], list[tupl
 
 def _formulas(path: Path, sheet: str, empty: list[tuple]) -> list[tuple]:
     """Return those of the empty cells that hold a formula (no saved value), with it."""
-    import openpyxl
-
     wanted = {(row, column): (row, column, coordinate) for row, column, coordinate, _ in empty}
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = _load(path, data_only=False)[0]
     found = []
     try:
         formulas = book[sheet]
@@ -192,10 +251,21 @@ def _report_cells(
             problems.add_more(len(found) - MAX_LISTED, summary, label)
 
 
-def _cell_text(value: object) -> str:
-    """Render one spreadsheet cell as text: dates as YYYY-MM-DD, whole floats without .0."""
+LAST_SERIAL = 2958466
+"""Excel's serial date of 10000-01-01: every serial below it is a date Python can hold."""
+
+
+def _cell_text(value: object, is_date: bool = False) -> str:
+    """Render one spreadsheet cell as text: dates as YYYY-MM-DD, whole floats without .0.
+
+    With ``is_date``, a number is an Excel serial date (the day it falls on), whatever the
+    format of its cell.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
+    serial = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_date and serial and 0 < value < LAST_SERIAL:
+        return (EXCEL_DAY_ZERO + timedelta(days=int(value // 1))).isoformat()
     if isinstance(value, datetime):
         if value.time() == time(0, 0):
             return value.strftime("%Y-%m-%d")
