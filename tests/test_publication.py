@@ -30,8 +30,8 @@ def sparse(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture
 def greedy_only(monkeypatch) -> None:
     """Protect with the greedy step alone, which the audit is known to fail on sparse data."""
-    weak = functools.partial(protection_module.protect, harden=False)
-    monkeypatch.setattr("analysis.records.ppr.pipeline.protect", weak)
+    weak = functools.partial(protection_module.protected_tables, harden=False)
+    monkeypatch.setattr("analysis.records.ppr.pipeline.protected_tables", weak)
 
 
 def notices_of(table: Path) -> set[str]:
@@ -124,8 +124,8 @@ def test_records_report_says_not_for_publication_in_its_title_and_note(
         args += ["--threshold", "5"]
         reason = "threshold 5 is below the default"
     else:
-        weak = functools.partial(protection_module.protect, harden=False)
-        monkeypatch.setattr("analysis.records.ppr.pipeline.protect", weak)
+        weak = functools.partial(protection_module.protected_tables, harden=False)
+        monkeypatch.setattr("analysis.records.ppr.pipeline.protected_tables", weak)
         reason = "the disclosure audit found hidden cells"
     assert cli.main(args) == 0
     err = capfd.readouterr().err  # the kernel's standard error too
