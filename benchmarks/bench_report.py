@@ -7,6 +7,13 @@ aim is stated against the floor and the number of notebooks.
     .venv/bin/python benchmarks/bench_report.py              # floor, per notebook, make report
     .venv/bin/python benchmarks/bench_report.py --make-test  # ... and make test
     .venv/bin/python benchmarks/bench_report.py --repeat 3   # best of three of each
+    .venv/bin/python benchmarks/bench_report.py --records    # records-report against its floor
+
+``--records`` times ``records-report`` side by side with its floor (a fresh kernel importing
+pandas, matplotlib and seaborn, plus ``ppr --no-suppress`` on the same input), alternating
+(records-report, floor, records-report, ...), median of ``--repeat`` (default 3 with
+``--records``), on a small grantee's export (``synthesize --scale 0.05``: about 400 entries)
+and on the default synthetic export (about 7,900 entries). The aim: within 2x of the floor.
 
 Results are printed and written to benchmarks/out/bench_report.json.
 """
@@ -27,9 +34,11 @@ from pathlib import Path
 import nbformat
 
 from analysis.paths import REPO_ROOT
-from analysis.present import report
+from analysis.present import execution, report
 
 AIM_S = 30.0
+RECORDS_AIM = 2.0  # records-report within this many times its floor
+RECORDS_EXPORTS = {"small grantee (scale 0.05)": "0.05", "default synthetic (scale 1)": "1"}
 AIM = "full rebuild of all notebooks under 30 s on a 2-core machine"
 OUT = REPO_ROOT / "benchmarks" / "out"
 FLOOR_CODE = """\
@@ -38,6 +47,7 @@ from analysis import charts
 from analysis.published import catalog
 cat = catalog.load()
 """
+RECORDS_FLOOR_CODE = "import pandas, matplotlib, seaborn\n"
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
@@ -60,6 +70,42 @@ def floor(directory: Path) -> None:
     report.execute(path)
 
 
+def kernel_floor(directory: Path) -> None:
+    """Start a fresh kernel and import pandas, matplotlib and seaborn in it."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [nbformat.v4.new_code_cell(RECORDS_FLOOR_CODE)]
+    execution.execute(notebook, cwd=directory)
+
+
+def records_comparison(root: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """Time records-report and its floor, alternating, on each synthetic export."""
+    python = [sys.executable, "-m", "analysis"]
+    results = {}
+    for label, scale in RECORDS_EXPORTS.items():
+        export = root / f"export-{scale}"
+        run([*python, "synthesize", "--out", str(export), "--scale", scale])
+        files = ["--entries", str(export / "entries.csv")]
+        files += ["--closures", str(export / "closures.csv")]
+        report_s, floor_s = [], []
+        for n in range(repeat):
+            report = [*python, "records-report", *files, "--quiet"]
+            report += ["--out", str(root / f"records-{scale}-{n}")]
+            report_s += timed(lambda c=report: run(c), 1)
+            ppr = [*python, "ppr", *files, "--quiet", "--no-suppress"]
+            ppr += ["--out", str(root / f"ppr-{scale}-{n}")]
+            floor_s += timed(lambda c=ppr: (kernel_floor(root), run(c)), 1)
+        results[label] = {"records_report_s": report_s, "floor_s": floor_s}
+        median, base = statistics.median(report_s), statistics.median(floor_s)
+        verdict = "meets" if median <= RECORDS_AIM * base else "misses"
+        print(
+            f"{label:<30} records-report {median:5.1f} s   floor {base:5.1f} s   "
+            f"ratio {median / base:.2f}x ({verdict} the aim of {RECORDS_AIM:.0f}x; "
+            f"median of {repeat})"
+        )
+    return results
+
+
 def run(command: list[str], env: dict[str, str] | None = None) -> None:
     """Run a command in the repository; raise if it fails."""
     result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
@@ -73,7 +119,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
     parser.add_argument("--make-test", action="store_true", help="also time `make test`")
     parser.add_argument("--no-make-report", action="store_true", help="skip `make report`")
+    parser.add_argument(
+        "--records", action="store_true", help="only records-report against its floor"
+    )
     args = parser.parse_args()
+    if args.records:
+        repeat = args.repeat if args.repeat > 1 else 3
+        with tempfile.TemporaryDirectory(prefix="bench-records-") as tmp:
+            results = records_comparison(Path(tmp), repeat)
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "bench_records_report.json").write_text(json.dumps(results, indent=2) + "\n")
+        return 0
 
     notebooks = report.notebooks()
     results: dict[str, object] = {"cpus": os.cpu_count(), "notebooks": len(notebooks)}

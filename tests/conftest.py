@@ -97,6 +97,7 @@ def _build_report(out: Path) -> dict:
         "first": [str(p) for p in sorted(p for p in out.rglob("*") if p.is_file())],
         "after_first": snapshot(out),
         "notebooks_before": notebooks_before,
+        "stderr": result.stderr,
     }
 
 
@@ -108,6 +109,7 @@ def _report_of(record: dict) -> dict:
         "first": [Path(p) for p in record["first"]],
         "after_first": {k: tuple(v) for k, v in record["after_first"].items()},
         "notebooks_before": {k: tuple(v) for k, v in record["notebooks_before"].items()},
+        "stderr": record.get("stderr", ""),
     }
 
 

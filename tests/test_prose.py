@@ -7,7 +7,7 @@ from analysis.published import catalog as catalog_module
 from analysis.published import figure_catalogue, prose
 from tests.conftest import set_figure
 
-NARRATED = ("01", "02", "03", "04", "06")
+NARRATED = ("01", "02", "03", "04", "05", "06")
 
 
 def narrated_notebooks():

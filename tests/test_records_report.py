@@ -7,6 +7,8 @@ import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ import pytest
 from PIL import Image
 
 from analysis import cli
-from analysis.present import records_report
+from analysis.present import execution, records_report
 from analysis.records import disclosure
 from analysis.records.release import Release
 
@@ -32,6 +34,7 @@ RARE_SOURCE = "Dr Zebedee Referral Desk"
 NOTE = "SECRET caseworker note 4471"
 CLOSURE_REASON = "Moved to Vulcan Colony"
 LIVING = "Lighthouse keeper cottage"
+KERNEL_WARNINGS = ("Parent appears to have exited", "without encryption", "KeyboardInterrupt")
 
 
 def distinctive_records(directory: Path) -> tuple[Path, Path, list[str]]:
@@ -135,7 +138,7 @@ def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
     assert "closure_outcomes.csv" in tables and "summary.json" in tables
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>SYNTHETIC records - Grantee review</title>" in page
-    assert "<th>fact sheet S01</th>" not in page and "not all labelled synthetic" in page
+    assert "<th>fact sheet S01</th>" not in page and "Records given by records-report" in page
     assert page.count("<img") == len(slugs)
     assert all(alt for alt in re.findall(r'<img[^>]* alt="([^"]*)"', page))
     assert len(re.findall(r'<img[^>]* alt="[^"]+"', page)) == len(slugs)
@@ -257,31 +260,99 @@ def test_bad_threshold_exits_2(tmp_path, value):
     assert exit_.value.code == 2 and not (tmp_path / "o").exists()
 
 
-def test_parameters_are_injected_after_the_tagged_cell():
+def test_the_tables_folder_is_injected_after_the_tagged_cell(tmp_path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell("tables_dir = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(tables_dir)"),
+    ]
+    parameters = {records_report.PARAMETER: "x"}
+    executed = execution.execute(notebook, cwd=tmp_path, parameters=parameters)
+    position = 1
+    assert executed.cells[position].source.endswith('tables_dir = "x"\n')
+    assert executed.cells[-1].outputs[0]["text"] == "x\n"
+    # A fixed id, kept by the note that replaces the cell: the same records give the same page.
+    assert executed.cells[position].id == records_report.INJECTED_TAG
+    assert all("papermill" not in cell.metadata for cell in executed.cells)
+    nbformat.validate(executed)
+    records_report.describe_parameters(executed, [Path("entries.csv")], Release(synthetic=False))
+    assert executed.cells[position].cell_type == "markdown"
+    assert executed.cells[position].id == records_report.INJECTED_TAG
+    nbformat.validate(executed)
+
+
+def test_notebook_05_takes_the_tables_folder_as_its_one_file_parameter():
     import nbformat
 
     from analysis import paths
 
     notebook = nbformat.read(paths.notebook(records_report.NOTEBOOK), as_version=4)
-    tagged = [n for n, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1
-    position = records_report.inject_parameters(notebook, {"threshold": 5, "entries_path": "x"})
-    assert position == tagged[0] + 1
-    assert notebook.cells[position].source.endswith("threshold = 5\nentries_path = 'x'\n")
-    # A fixed id, kept by the note that replaces the cell: the same records give the same page.
-    assert notebook.cells[position].id == records_report.INJECTED_TAG
-    nbformat.validate(notebook)
-    records_report.describe_parameters(notebook, [Path("entries.csv")], Release(synthetic=False))
-    assert notebook.cells[position].cell_type == "markdown"
-    assert notebook.cells[position].id == records_report.INJECTED_TAG
-    nbformat.validate(notebook)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and f"{records_report.PARAMETER} = None" in tagged[0].source
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    # The kernel never opens the export, and the notebook holds no file handling of its own.
+    for plumbing in ("read_entries(", "read_closures(", "tempfile", "shutil", "contextlib"):
+        assert plumbing not in code, plumbing
+
+
+def test_the_page_shows_no_code_by_default(distinctive):
+    page = (distinctive["out"] / "index.html").read_text(encoding="utf-8")
+    assert 'class="input_area"' not in page and not re.search(r">\s*import\s*<", page)
+    assert "hl-ipython3" not in page  # no highlighted code
+    assert "<table" in page and "<img" in page  # the tables and charts are shown
+
+
+def test_show_code_puts_the_code_back_and_no_kernel_warning_is_printed(tmp_path):
+    out = tmp_path / "with-code"
+    command = [sys.executable, "-m", "analysis", "records-report", "--quiet", "--show-code"]
+    args = ["--entries", str(PPR_FIXTURES / "entries.csv"), "--out", str(out)]
+    result = subprocess.run([*command, *args], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for warning in KERNEL_WARNINGS:
+        assert warning not in result.stderr
+    assert result.stderr == ""
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'class="input_area"' in page and re.search(r">import<", page)
+    assert "hl-ipython3" in page
+
+
+def test_tables_read_back_are_those_in_memory_and_draw_the_same_charts(tmp_path):
+    from analysis import charts
+    from analysis.present import record_charts
+    from analysis.records import ppr
+
+    inputs = ppr.Inputs(PPR_FIXTURES / "entries.csv", PPR_FIXTURES / "closures.csv")
+    for suppress in (True, False):
+        output = ppr.run(inputs, suppress=suppress)
+        folder = tmp_path / f"tables-{suppress}"
+        ppr.write(folder, output.shown, output.summary, output.release.notices)
+        loaded = ppr.readback.load(folder)
+        assert loaded.release == output.release and loaded.summary == output.summary
+        assert sorted(loaded.shown) == sorted(output.shown)
+        for name, table in output.shown.items():
+            again = loaded.shown[name]
+            assert list(again.columns) == list(table.columns), name
+            assert again.astype(str).to_dict("list") == table.astype(str).to_dict("list"), name
+        for draw in (
+            record_charts.who_the_clients_are,
+            record_charts.matched_within_48h,
+            record_charts.entries_by_quarter,
+            record_charts.clients_by_fiscal_year,
+        ):
+            before = charts.files.contents(draw(output.shown, output.release))
+            after = charts.files.contents(draw(loaded.shown, loaded.release))
+            assert before == after, draw.__name__
 
 
 def test_help_names_the_flags(capsys):
     with pytest.raises(SystemExit):
         cli.main(["records-report", "--help"])
     text = capsys.readouterr().out
-    for flag in ("--entries", "--closures", "--out", "--threshold", "--no-suppress", "--title"):
+    flags = ("--entries", "--closures", "--out", "--threshold", "--no-suppress", "--title")
+    for flag in (*flags, "--show-code"):
         assert flag in text
     assert "NOT FOR PUBLICATION" in text and "summary.json" in text
 

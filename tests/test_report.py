@@ -74,6 +74,11 @@ def test_second_build_changes_no_file(built) -> None:
     assert built["after_second"] == built["after_first"]
 
 
+def test_no_kernel_warning_reaches_the_user(report_build) -> None:
+    for warning in ("Parent appears to have exited", "without encryption", "KeyboardInterrupt"):
+        assert warning not in report_build["stderr"]
+
+
 def test_build_leaves_notebooks_alone(built) -> None:
     assert built["notebooks_after"] == built["notebooks_before"]
 

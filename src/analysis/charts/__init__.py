@@ -94,8 +94,8 @@ def show(chart: Chart, run: ExportRun | None = None) -> None:
     from IPython.display import Image, Markdown, display
 
     run = run if run is not None else ExportRun.from_env()
-    if run is not None:
-        run.add(chart)
+    # An exported chart is displayed from its PNG file: the same bytes, rendered once.
+    png = run.add(chart)["png"].read_bytes() if run is not None else render(chart, "png")
     display(chart.data)
-    display(Image(data=render(chart, "png"), format="png", alt=chart.description))
+    display(Image(data=png, format="png", alt=chart.description))
     display(Markdown(f"*{chart.source_line}*"))

@@ -81,6 +81,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help=f"page title (default: {DEFAULT_TITLE})",
     )
+    parser.add_argument(
+        "--show-code",
+        action="store_true",
+        help="show the notebook's code in index.html too (default: narration, tables, charts)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(func=run)
 
@@ -104,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             threshold=args.threshold,
             suppress=args.suppress,
             progress=progress,
+            show_code=args.show_code,
         )
     except report.ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)

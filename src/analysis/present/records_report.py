@@ -1,20 +1,22 @@
 """The ``records-report`` command: the narrated client-records notebook, run on your own export.
 
-Reads and checks the entries (and closures) exactly as ``ppr`` does, then executes notebook 05
-(``notebooks/05-client-records.ipynb``, shipped with the package) with the files as parameters
-and renders into ``--out`` an offline, shareable folder::
+Reads and checks the entries (and closures) exactly as ``ppr`` does, then renders notebook 05
+on the counts into ``--out``, an offline, shareable folder::
 
     index.html        the narrated notebook, executed on the records, charts with alt text
     charts/<slug>.png, .svg, .csv, .json   each chart, the numbers it plots, its words
     tables/*.csv, tables/summary.json      the ``ppr`` tables, exactly as ``ppr`` writes them
     summary.json      input file names, row counts, SHA-256, threshold, suppression state
 
-Parameters reach the notebook as papermill does it (a code cell injected after the cell tagged
-``parameters``), executed with nbclient, which the report already uses, so no other package is
-needed. The injected cell names the files by their full path; in the rendered page it is
-replaced by a note naming them only by file name. The folder is written into a temporary
-directory beside ``--out`` and renamed into place at the end: bad input or a failing notebook
-leaves no output, and the inputs are only read. With ``--no-suppress`` every page, chart and
+The command reads the export once: it runs the ``ppr`` pipeline, writes the protected tables
+into ``tables/`` and executes notebook 05 (``notebooks/05-client-records.ipynb``, shipped with
+the package) with papermill, its one parameter the path of that folder (``tables_dir``): the
+notebook's kernel reads the tables, never the export. The injected cell names the folder by its
+full path; in the rendered page it is replaced by a note naming the inputs only by file name.
+The page shows the narration, tables and charts; ``show_code`` (``--show-code``) puts the code
+back for analysts. The folder is written into a temporary directory beside ``--out`` and
+renamed into place at the end: bad input or a failing notebook leaves no output, and the
+inputs are only read. With ``--no-suppress`` every page, chart and
 file says NOT FOR PUBLICATION in its title.
 """
 
@@ -30,15 +32,15 @@ from typing import Any
 
 from analysis import charts, folders, paths
 from analysis.errors import DataError
-from analysis.present import report
+from analysis.present import execution, report
 from analysis.records import disclosure, ppr
 from analysis.records.release import Release
 
 PRODUCER = "python -m analysis records-report"
 FORMAT_VERSION = 1
 NOTEBOOK = "05-client-records.ipynb"
-PARAMETERS_TAG = "parameters"
-INJECTED_TAG = "injected-parameters"
+INJECTED_TAG = execution.INJECTED_TAG
+PARAMETER = "tables_dir"
 PAGE = "index.html"
 CHART_DIR = "charts"
 TABLE_DIR = "tables"
@@ -54,30 +56,23 @@ def run(
     threshold: int = disclosure.DEFAULT_THRESHOLD,
     suppress: bool = True,
     progress: Callable[[str], None] = ppr.silent,
+    show_code: bool = False,
 ) -> ppr.Output:
     """Check ``out``, run the pipeline on ``inputs``, execute notebook 05, write the folder.
 
-    Returns the pipeline's output. Bad input raises ``InputError``; a notebook that fails
-    raises ``ReportError``; either way nothing is written.
+    The page shows no code unless ``show_code``. Returns the pipeline's output. Bad input
+    raises ``InputError``; a notebook that fails raises ``ReportError``; either way nothing
+    is written.
     """
     check_out(out, inputs.paths)
     # What the command needs besides the input, loaded before reading a large file.
     notebook_path = paths.notebook(NOTEBOOK)
     check_renderer()
     output = ppr.run(inputs, threshold=threshold, suppress=suppress, progress=progress)
-    parameters = {
-        "entries_path": str(inputs.entries.resolve()),
-        "closures_path": str(inputs.closures.resolve()) if inputs.closures else None,
-        "threshold": threshold,
-        "suppress": bool(suppress),
-        "sheet": inputs.sheet,
-        "date_format": inputs.date_format,
-        "mapping": str(Path(inputs.mapping).resolve()) if inputs.mapping else None,
-    }
-    progress(f"executing {NOTEBOOK} on the records")
+    progress(f"executing {NOTEBOOK} on the tables")
     staging = folders.staging(out)
     try:
-        summary = _build(staging, notebook_path, parameters, output, inputs.paths, title)
+        summary = _build(staging, notebook_path, output, inputs.paths, title, show_code)
         folders.publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -89,19 +84,20 @@ def run(
 def _build(
     staging: Path,
     notebook_path: Path,
-    parameters: dict[str, Any],
     output: ppr.Output,
     inputs: list[Path],
     title: str,
+    show_code: bool,
 ) -> dict:
-    """Write the tables, the executed notebook's page and charts, and the summary."""
+    """Write the tables, then the page and charts of notebook 05 run on them, and the summary."""
     release = output.release
     title = release.page_title(title)
     notices = release.notices
     ppr.write(staging / TABLE_DIR, output.shown, {"title": title, **output.summary}, notices)
+    parameters = {PARAMETER: str((staging / TABLE_DIR).resolve())}
     executed = execute(notebook_path, parameters, staging / CHART_DIR)
     describe_parameters(executed, inputs, release)
-    page = render(executed, title)
+    page = render(executed, title, show_code=show_code)
     (staging / PAGE).write_text(page, encoding="utf-8")
     summary = summarize(title, output.summary, staging)
     text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
@@ -124,65 +120,19 @@ def check_renderer() -> None:
         ) from None
 
 
-def inject_parameters(notebook: Any, parameters: dict[str, Any]) -> int:
-    """Insert a code cell setting ``parameters`` after the cell tagged ``parameters``.
-
-    Returns the position of the injected cell. Raises ``ReportError`` when no cell is tagged.
-    """
-    import nbformat
-
-    tagged = [
-        n
-        for n, cell in enumerate(notebook.cells)
-        if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
-    ]
-    if not tagged:
-        raise report.ReportError(f"{NOTEBOOK}: no cell is tagged {PARAMETERS_TAG!r}")
-    source = "# Parameters given to records-report\n" + "".join(
-        f"{name} = {value!r}\n" for name, value in parameters.items()
-    )
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED_TAG]})
-    cell.id = INJECTED_TAG  # a fixed id, so the same records give the same page
-    position = tagged[0] + 1
-    notebook.cells.insert(position, cell)
-    return position
-
-
 def execute(path: Path, parameters: dict[str, Any], chart_dir: Path) -> Any:
     """Return notebook ``path`` executed in a fresh kernel with ``parameters`` injected.
 
     Charts the notebook shows are exported into ``chart_dir``; the kernel runs in an empty
-    private temporary directory and talks to this process through sockets (IPC) there.
+    private temporary directory (``execution`` says how it talks to this process).
     """
-    import nbformat
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    notebook = nbformat.read(path, as_version=4)
-    inject_parameters(notebook, parameters)
     chart_dir.mkdir(parents=True, exist_ok=True)
     env = report.kernel_env(chart_dir, path.stem)
     with tempfile.TemporaryDirectory(prefix="records-report-") as workdir:
-        # The records pass between this process and the kernel through sockets in the private
-        # temporary directory (IPC), not over a TCP port that other local users could reach.
-        manager = AsyncKernelManager(
-            kernel_name="python3", transport="ipc", ip=str(Path(workdir) / "kernel")
-        )
-        client = NotebookClient(
-            notebook,
-            km=manager,
-            timeout=report.TIMEOUT_S,
-            kernel_name="python3",
-            resources={"metadata": {"path": workdir}},
-        )
         try:
-            report._run_async(client.async_execute(env=env))
-        except CellExecutionError as exc:
-            text = report.ANSI_ESCAPE.sub("", str(exc)).strip()
-            summary = text.splitlines()[-1] if text else type(exc).__name__
-            raise report.ReportError(f"{path.name} failed on these records: {summary}") from None
-    return notebook
+            return execution.execute(path, cwd=Path(workdir), env=env, parameters=parameters)
+        except execution.NotebookFailed as exc:
+            raise report.ReportError(f"{path.name} failed on these records: {exc}") from None
 
 
 def describe_parameters(notebook: Any, inputs: list[Path], release: Release) -> None:
@@ -205,8 +155,11 @@ def describe_parameters(notebook: Any, inputs: list[Path], release: Release) -> 
             notebook.cells[n] = note
 
 
-def render(notebook: Any, title: str) -> str:
-    """Return the executed notebook as offline HTML titled ``title`` (alt text checked)."""
+def render(notebook: Any, title: str, *, show_code: bool = False) -> str:
+    """Return the executed notebook as offline HTML titled ``title`` (alt text checked).
+
+    The page shows the narration and the outputs; ``show_code`` shows the code cells too.
+    """
     problems = report.missing_alt(notebook, NOTEBOOK)
     if problems:
         raise report.ReportError("\n".join(problems))
@@ -217,7 +170,7 @@ def render(notebook: Any, title: str) -> str:
             cell.source = f"# {html.escape(title)}\n{rest}"
             break
     notebook.metadata["title"] = title
-    return report.to_html(notebook, title)
+    return report.to_html(notebook, title, code=show_code)
 
 
 def summarize(title: str, ppr_summary: dict, staging: Path) -> dict:

@@ -16,29 +16,25 @@ that varies from run to run, such as execution times or absolute paths, is writt
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import os
-import re
 import shutil
 import struct
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analysis import charts, paths
+from analysis.present import execution
 
 NOTEBOOK_DIR = paths.NOTEBOOK_DIR
-TIMEOUT_S = 600
 CHART_DIR = "charts"
 INDEX = "index.html"
 GALLERY_TITLE = "TVAP analysis: every chart, with its sources and data"
 TEMPLATES = Path(__file__).with_name("templates")
 GALLERY_TEMPLATE = "gallery.html.j2"
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 # nbconvert's ``classic`` template writes each image's ``alt`` metadata (``lab`` writes none, and
 # the exporter then fills in a placeholder). This template keeps ``classic`` but loads nothing
@@ -72,23 +68,10 @@ def execute(path: Path, env: dict[str, str] | None = None):
 
     The kernel runs in the notebook's directory with the environment ``env`` (default: ours).
     """
-    return asyncio.run(execute_async(path, env))
-
-
-async def execute_async(path: Path, env: dict[str, str] | None = None):
-    """Execute the notebook at ``path`` as ``execute`` does, without blocking other kernels."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=TIMEOUT_S,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    await client.async_execute(env=env if env is not None else dict(os.environ))
-    return notebook
+    try:
+        return execution.execute(path, cwd=path.parent, env=env)
+    except execution.NotebookFailed as exc:
+        raise ReportError(f"{path.name} failed: {exc}") from None
 
 
 def kernel_env(chart_dir: Path, stem: str) -> dict[str, str]:
@@ -152,8 +135,11 @@ def missing_alt(notebook, stem: str) -> list[str]:
     return problems
 
 
-def to_html(notebook, name: str = "") -> str:
-    """Return the notebook as standalone, offline HTML that keeps the charts' alt text."""
+def to_html(notebook, name: str = "", *, code: bool = True) -> str:
+    """Return the notebook as standalone, offline HTML that keeps the charts' alt text.
+
+    Without ``code`` the page shows no code cell and no prompt: narration and outputs only.
+    """
     import jinja2
     from nbconvert import HTMLExporter
 
@@ -161,6 +147,9 @@ def to_html(notebook, name: str = "") -> str:
         template_name="classic",
         template_file="report.html.j2",
         extra_loaders=[jinja2.DictLoader({"report.html.j2": OFFLINE_TEMPLATE})],
+        exclude_input=not code,
+        exclude_input_prompt=not code,
+        exclude_output_prompt=not code,
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": name}})
     return body if body.endswith("\n") else body + "\n"
@@ -174,36 +163,6 @@ def title_of(notebook, default: str) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return default
-
-
-async def _executed(path: Path, chart_dir: Path, slots: asyncio.Semaphore):
-    """Execute one notebook (once a slot is free), exporting its charts into ``chart_dir``."""
-    from nbclient.exceptions import CellExecutionError
-
-    async with slots:
-        try:
-            return await execute_async(path, kernel_env(chart_dir, path.stem))
-        except CellExecutionError as exc:
-            text = ANSI_ESCAPE.sub("", str(exc)).strip()
-            summary = text.splitlines()[-1] if text else type(exc).__name__
-            raise ReportError(f"{path.name} failed: {summary}") from None
-
-
-async def _execute_all(paths: list[Path], chart_dirs: list[Path], jobs: int) -> list[Any]:
-    """Execute every notebook, ``jobs`` kernels at a time; return them in the order given."""
-    slots = asyncio.Semaphore(jobs)
-    tasks = [_executed(p, d, slots) for p, d in zip(paths, chart_dirs, strict=True)]
-    return list(await asyncio.gather(*tasks))
-
-
-def _run_async(coroutine: Any) -> Any:
-    """Run ``coroutine`` to completion, in a thread of its own if an event loop is running here."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def render(path: Path, notebook) -> Rendered:
@@ -228,7 +187,11 @@ def build(out: Path, paths: list[Path], jobs: int = 0) -> list[Path]:
         chart_dirs = [staged / CHART_DIR / p.stem for p in paths]
         for directory in chart_dirs:
             directory.mkdir(parents=True)
-        executed = _run_async(_execute_all(paths, chart_dirs, jobs))
+        envs = [kernel_env(d, p.stem) for p, d in zip(paths, chart_dirs, strict=True)]
+        try:
+            executed = execution.execute_all(paths, envs, jobs=jobs)
+        except execution.NotebookFailed as exc:
+            raise ReportError(str(exc)) from None
         rendered = [render(p, nb) for p, nb in zip(paths, executed, strict=True)]
         for page in rendered:
             (staged / f"{page.stem}.html").write_text(page.html, encoding="utf-8")

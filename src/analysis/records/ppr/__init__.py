@@ -2,12 +2,13 @@
 
 The face of the ``ppr`` stage: :func:`run` (``pipeline``) reads, counts and protects; ``write``
 (``output``) writes the result as a folder; the tables and what they say together are declared
-in ``tables``; ``protection`` hides and audits; ``folder_audit`` audits a written folder again.
+in ``tables``; ``protection`` hides and audits; ``folder_audit`` audits a written folder again;
+``readback`` reads a written folder back into the tables as shown.
 """
 
 from __future__ import annotations
 
-from analysis.records.ppr import folder_audit
+from analysis.records.ppr import folder_audit, readback
 from analysis.records.ppr.output import check_out, is_previous_output, summarize, write
 from analysis.records.ppr.pipeline import (
     Inputs,
@@ -73,6 +74,7 @@ __all__ = [
     "protected_output",
     "protected_tables",
     "read_inputs",
+    "readback",
     "relations_of",
     "run",
     "silent",
