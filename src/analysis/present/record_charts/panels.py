@@ -23,12 +23,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import charts
-from analysis.present.record_charts.breakdown import (
-    BREAKDOWN_TITLES,
-    FORMULA_START,
-    spreadsheet_safe,
-    who_the_clients_are,
-)
 from analysis.present.record_charts.labels import (
     HIDDEN_HATCH,
     finish_record_chart,
@@ -38,17 +32,6 @@ from analysis.present.record_charts.labels import (
 )
 from analysis.records import disclosure
 from analysis.records.release import Release
-
-__all__ = [
-    "BREAKDOWN_TITLES",
-    "FORMULA_START",
-    "HIDDEN_HATCH",
-    "clients_by_fiscal_year",
-    "entries_by_quarter",
-    "matched_within_48h",
-    "spreadsheet_safe",
-    "who_the_clients_are",
-]
 
 
 def clients_by_fiscal_year(

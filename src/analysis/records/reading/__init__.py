@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from analysis.records.reading import contract
-from analysis.records.reading.contract import FORM_LABELS, HEADER_ROW, READ_AS
-from analysis.records.reading.draft import draft_mapping
-from analysis.records.reading.export import (
+from analysis.records.reading.contract import (
     CLOSURE_COLUMNS,
     CLOSURE_QUESTIONS,
     CLOSURE_REQUIRED,
@@ -17,32 +15,56 @@ from analysis.records.reading.export import (
     ENTRY_RULES,
     FAMILY_COLUMNS,
     FILE_TYPES,
+    FORM_LABELS,
+    HEADER_ROW,
     INTAKE_TYPES,
     MAX_FAMILY_COUNT,
-    MAX_LISTED,
+    READ_AS,
     SHEET_ATTRIBUTE,
     SYNTHETIC_COLUMN,
     SYNTHETIC_VALUE,
     TRAFFICKING_TYPES,
     YES_NO_UNKNOWN,
     Column,
-    People,
-    Persons,
-    Problems,
-    check_date_format,
+)
+from analysis.records.reading.draft import (
+    draft_mapping,
+)
+from analysis.records.reading.export import (
     file_options,
     is_all_synthetic,
     is_synthetic,
-    person_codes,
-    person_key,
-    quote,
     read_closures,
     read_coded_entries,
     read_entries,
+)
+from analysis.records.reading.files import (
     read_table,
 )
-from analysis.records.reading.labels import header_key, known_headers, read_as_note
-from analysis.records.reading.mapping import FileMapping, RecordsMapping, load_mapping
+from analysis.records.reading.labels import (
+    header_key,
+    known_headers,
+    read_as_note,
+)
+from analysis.records.reading.mapping import (
+    FileMapping,
+    RecordsMapping,
+    load_mapping,
+)
+from analysis.records.reading.persons import (
+    People,
+    Persons,
+    person_codes,
+    person_key,
+)
+from analysis.records.reading.problems import (
+    MAX_LISTED,
+    Problems,
+    quote,
+)
+from analysis.records.reading.validation import (
+    check_date_format,
+)
 
 __all__ = [
     "CLOSURE_COLUMNS",
@@ -85,9 +107,9 @@ __all__ = [
     "person_codes",
     "person_key",
     "quote",
+    "read_as_note",
     "read_closures",
     "read_coded_entries",
-    "read_as_note",
     "read_entries",
     "read_table",
 ]

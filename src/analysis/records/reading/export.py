@@ -31,41 +31,28 @@ import pyarrow as pa
 
 from analysis.errors import InputError
 from analysis.records.reading.contract import (
-    CLOSURE_COLUMNS,
-    CLOSURE_QUESTIONS,
     CLOSURE_REQUIRED,
     CLOSURE_RULES,
-    DATE_FLOOR,
-    ELIGIBILITY_STATUSES,
-    ENTRY_COLUMNS,
     ENTRY_REQUIRED,
     ENTRY_RULES,
-    FAMILY_COLUMNS,
-    FILE_TYPES,
     HEADER_ROW,
     HEADERS,
-    INTAKE_TYPES,
-    MAX_FAMILY_COUNT,
     READ_AS,
     SHEET_ATTRIBUTE,
     SYNTHETIC_COLUMN,
     SYNTHETIC_VALUE,
-    TRAFFICKING_TYPES,
-    YES_NO_UNKNOWN,
-    Column,
 )
 from analysis.records.reading.files import read_table
 from analysis.records.reading.labels import known_headers
 from analysis.records.reading.mapping import FileMapping, RecordsMapping, checked_headers
-from analysis.records.reading.persons import People, Persons, person_codes, person_key
-from analysis.records.reading.problems import MAX_LISTED, Problems, quote
+from analysis.records.reading.persons import Persons, person_codes
+from analysis.records.reading.problems import Problems
 from analysis.records.reading.validation import (
     _check_closure_people,
     _check_duplicates,
     _check_referral_order,
     _check_reserved,
     _normalize,
-    _normalize_column,
     _parsed_by_value,
     check_date_format,
 )
@@ -73,18 +60,6 @@ from analysis.records.reading.validation import (
 # The raw columns the checks across rows quote as written (the others are dropped once parsed).
 ENTRY_QUOTED = ("grantee", "client_id", "intake_date", "referral_date")
 CLOSURE_QUOTED = ("grantee", "client_id", "closure_date")
-
-# What callers name as ``records.X``: the contract, person codes and problems the readers apply.
-__all__ = [
-    "CLOSURE_COLUMNS", "CLOSURE_QUESTIONS", "CLOSURE_REQUIRED", "CLOSURE_RULES", "DATE_FLOOR",
-    "ELIGIBILITY_STATUSES", "ENTRY_COLUMNS", "ENTRY_REQUIRED", "ENTRY_RULES", "FAMILY_COLUMNS",
-    "FILE_TYPES", "INTAKE_TYPES", "MAX_FAMILY_COUNT", "MAX_LISTED", "SHEET_ATTRIBUTE",
-    "SYNTHETIC_COLUMN", "SYNTHETIC_VALUE", "TRAFFICKING_TYPES", "YES_NO_UNKNOWN", "Column",
-    "People", "Persons", "Problems", "_normalize_column", "check_date_format", "file_options",
-    "is_all_synthetic",
-    "is_synthetic", "person_codes", "person_key", "quote", "read_closures", "read_coded_entries",
-    "read_entries", "read_table",
-]  # fmt: skip
 
 
 def read_entries(

@@ -2,44 +2,52 @@
 
 from __future__ import annotations
 
+from analysis.records.synthetic.files import (
+    FILES,
+    check_directory,
+    readme,
+    write,
+)
 from analysis.records.synthetic.generator import (
+    DAYS_PER_MONTH,
+    generate,
+)
+from analysis.records.synthetic.mix import (
     ADULT_ELIGIBILITY,
     ADULT_FAMILY,
-    ALL_REGIONS,
     BLANK_AGE_SHARE,
     BLANK_REFERRAL_DATE_SHARE,
     BLANK_REGION_SHARE,
     BLANK_ZERO_FAMILY_SHARE,
-    CASE_MONTHS_FIGURE,
     CLOSURE_ANSWERS,
     CLOSURE_REASONS,
     COUNTRIES,
-    DAYS_PER_MONTH,
-    FAMILY_FIGURE,
     FAMILY_SIZE,
-    FILES,
     GENDERS,
     GROWTH_PER_YEAR,
     LIVING_SITUATIONS,
     MATCHED,
-    MAX_SCALE,
     MINOR_ELIGIBILITY,
     MINOR_FAMILY,
     MINOR_SHARE,
     OPEN_SHARE,
-    ORIGIN_COLUMN,
-    ORIGIN_VALUE,
     REFERRAL_SOURCES,
     REOPENINGS,
     TRAFFICKING,
+)
+from analysis.records.synthetic.tables import (
+    ALL_REGIONS,
+    ORIGIN_COLUMN,
+    ORIGIN_VALUE,
+)
+from analysis.records.synthetic.targets import (
+    CASE_MONTHS_FIGURE,
+    FAMILY_FIGURE,
+    MAX_SCALE,
     VICTIMS_FIGURE,
     SyntheticRecords,
     check_arguments,
-    check_directory,
-    generate,
-    readme,
     targets,
-    write,
 )
 
 __all__ = [

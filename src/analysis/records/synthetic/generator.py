@@ -28,90 +28,19 @@ import numpy as np
 from analysis.published import catalog as catalog_module
 from analysis.published.catalog import Catalog
 from analysis.records.synthetic.cases import add_family, cases
-from analysis.records.synthetic.files import FILES, check_directory, readme, write
-from analysis.records.synthetic.mix import (
-    ADULT_ELIGIBILITY,
-    ADULT_FAMILY,
-    BLANK_AGE_SHARE,
-    BLANK_REFERRAL_DATE_SHARE,
-    BLANK_REGION_SHARE,
-    BLANK_ZERO_FAMILY_SHARE,
-    CLOSURE_ANSWERS,
-    CLOSURE_REASONS,
-    COUNTRIES,
-    FAMILY_SIZE,
-    GENDERS,
-    GROWTH_PER_YEAR,
-    LIVING_SITUATIONS,
-    MATCHED,
-    MINOR_ELIGIBILITY,
-    MINOR_FAMILY,
-    MINOR_SHARE,
-    OPEN_SHARE,
-    REFERRAL_SOURCES,
-    REOPENINGS,
-    TRAFFICKING,
-)
 from analysis.records.synthetic.people import people, slots
 from analysis.records.synthetic.tables import (
-    ALL_REGIONS,
-    ORIGIN_COLUMN,
-    ORIGIN_VALUE,
     closure_table,
     entry_table,
 )
 from analysis.records.synthetic.targets import (
     CASE_MONTHS_FIGURE,
-    FAMILY_FIGURE,
-    MAX_SCALE,
-    VICTIMS_FIGURE,
     SyntheticRecords,
     check_arguments,
     targets,
 )
 
 DAYS_PER_MONTH = 30.4375
-
-# What callers name as ``synthetic.X``: the generator, its targets, its mix and its files.
-__all__ = [
-    "ADULT_ELIGIBILITY",
-    "ADULT_FAMILY",
-    "ALL_REGIONS",
-    "BLANK_AGE_SHARE",
-    "BLANK_REFERRAL_DATE_SHARE",
-    "BLANK_REGION_SHARE",
-    "BLANK_ZERO_FAMILY_SHARE",
-    "CASE_MONTHS_FIGURE",
-    "CLOSURE_ANSWERS",
-    "CLOSURE_REASONS",
-    "COUNTRIES",
-    "DAYS_PER_MONTH",
-    "FAMILY_FIGURE",
-    "FAMILY_SIZE",
-    "FILES",
-    "GENDERS",
-    "GROWTH_PER_YEAR",
-    "LIVING_SITUATIONS",
-    "MATCHED",
-    "MAX_SCALE",
-    "MINOR_ELIGIBILITY",
-    "MINOR_FAMILY",
-    "MINOR_SHARE",
-    "OPEN_SHARE",
-    "ORIGIN_COLUMN",
-    "ORIGIN_VALUE",
-    "REFERRAL_SOURCES",
-    "REOPENINGS",
-    "TRAFFICKING",
-    "VICTIMS_FIGURE",
-    "SyntheticRecords",
-    "check_arguments",
-    "check_directory",
-    "generate",
-    "readme",
-    "targets",
-    "write",
-]
 
 
 def generate(
