@@ -65,6 +65,8 @@ A person's trafficking type, ACF region and eligibility status are those of thei
 Output files in DIR:
   clients_by_fiscal_year.csv       entries, victims, family members, clients per fiscal year
   clients_by_quarter.csv           the same per fiscal year and quarter (1-4)
+  clients_by_half_year.csv         or, when per quarter it would be mostly hidden, per
+                                   half-year (1 = Q1-Q2, 2 = Q3-Q4); when that too, neither
   clients_by_grantee.csv           victims, family members, clients per grantee
   clients_by_cohort.csv            the same per TVAP cohort of the intake's fiscal year
   victims_by_trafficking_type.csv  victims by sex / labor / both / unknown
@@ -77,26 +79,47 @@ Output files in DIR:
                                    "another identity", always), with percent
   victims_by_age_band.csv          victims by age at intake: under 18, 18-24, 25-34, 35-44,
                                    45-54, 55 and over, unknown, with percent
+  victims_by_broad_age_band.csv    or, when that would be mostly hidden: under 18, 18-34,
+                                   35-54, 55 and over, unknown
+  victims_by_minor_or_adult.csv    or, when that too: under 18, 18 and over, unknown
   victims_by_country_of_origin.csv victims by country of origin: at most the 10 largest, each of
                                    at least threshold persons, then "all other countries"
   victims_by_referral_source.csv   victims by referral source, by the same rule
   matched_within_48h_by_quarter.csv entries per fiscal quarter by their answer (yes / no /
                                    unknown) to "matched to a service provider within 48 hours
                                    of referral?", with percent_yes = yes / entries
+  matched_within_48h_by_half_year.csv  or the same per half-year, at the grain of the
+                                   clients' table of periods (never finer)
+  matched_within_48h_by_fiscal_year.csv  or per fiscal year, when finer would be mostly hidden
   days_referral_to_intake.csv      median and quartiles of days from referral to intake, per
                                    fiscal year with at least threshold persons, and overall
   summary.json                     totals, input files' row counts and SHA-256 checksums,
                                    threshold, whether suppressed, whether synthetic, cohort
-                                   periods, and the disclosure audit (marks, relations, result)
+                                   periods, the grain of each table (grains), how the hidden
+                                   cells were chosen, what they cost, and the disclosure audit
 
 Suppression (on by default): any count from 1 to threshold-1 (1 to 10) is shown as "<11";
-zero is shown. Further counts are hidden, shown as "suppressed" (always 11 or more), until
-an audit by linear programming over every relation the tables imply (totals, quarters and
-years, cohorts, victims <= entries, clients = victims + family members, the same total in
-several tables, percentages) finds that no hidden count can be narrowed beyond what the marks
-say; a percentage of a hidden count, or of a hidden total, is shown as "suppressed". Every
-table then has a last column "legend" saying what the marks mean, and summary.json records
-the audit. "python -m analysis audit DIR" audits an output directory again from its files.
+zero is shown. Further counts are hidden, shown as "suppressed" (always 11 or more), so that
+no small count can be worked out: the criterion is that, for someone solving every relation
+the tables imply at once (totals, quarters and years, cohorts, victims <= entries, clients =
+victims + family members, the same total in several tables, percentages), each "<11" cell can
+still be anywhere from 1 to 10 (or what the marks alone allow). The "suppressed" cells are
+chosen by optimization: the fewest such cells that meet the criterion (a mixed-integer model
+with cuts from the intruder's linear programs, within a fixed budget of steps, so the same
+input always gives the same output; if the budget ends first, greedy rounds and a pass that
+drops cells while the criterion holds, keeping the better). A percentage of a hidden count,
+or of a hidden total, is shown as "suppressed". Every table then has a last column "legend"
+saying what the marks mean, and summary.json records the method, whether the optimum was
+proven, the cells hidden by mark, the share of counts of 11 or more hidden, and the audit.
+"python -m analysis audit DIR" audits an output directory again from its files.
+
+Coarser grains (with suppression): a table is "mostly hidden" when more than half of its
+count cells outside the Total row are hidden. Quarters, the 48-hour table and age bands are
+published at the finest grain at which they are not mostly hidden (quarter, half-year, fiscal
+year; age bands, broad bands, minor or adult), decided first from the small counts, then again
+after protection; the file of a finer grain is then not written, the coarser file's notice
+column says why, and summary.json (grains) records each choice. --no-suppress keeps every
+table at its finest grain.
 With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
 PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count. If the audit of
 the suppressed tables ever fails, the files are written but every one says NOT FOR

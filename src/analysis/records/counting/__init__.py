@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analysis.records.counting.indicators import (
     ACF_REGIONS,
+    AGE_BAND_SETS,
     AGE_BANDS,
     AGE_EDGES,
     CLIENT_COUNTS,
@@ -21,6 +22,7 @@ from analysis.records.counting.indicators import (
     clients_by_cohort,
     clients_by_fiscal_year,
     clients_by_grantee,
+    clients_by_half_year,
     clients_by_quarter,
     closure_outcomes,
     days_referral_to_intake,
@@ -40,6 +42,7 @@ from analysis.records.counting.indicators import (
 
 __all__ = [
     "ACF_REGIONS",
+    "AGE_BAND_SETS",
     "AGE_BANDS",
     "AGE_EDGES",
     "CLIENT_COUNTS",
@@ -57,6 +60,7 @@ __all__ = [
     "clients_by_cohort",
     "clients_by_fiscal_year",
     "clients_by_grantee",
+    "clients_by_half_year",
     "clients_by_quarter",
     "closure_outcomes",
     "days_referral_to_intake",

@@ -19,6 +19,15 @@ MAX_SHOWN_GROUPS = 10
 """At most this many free-text groups (countries, referral sources) are listed by name."""
 AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55 and over", UNKNOWN)
 AGE_EDGES = (18, 25, 35, 45, 55)
+# Age bands by table name, finest first: (the ages where a band starts, the bands' labels).
+# ``ppr.grains`` publishes a merged set when the finer one would be mostly hidden.
+AGE_BAND_SETS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "age_band": (AGE_EDGES, AGE_BANDS),
+    "broad_age_band": ((18, 35, 55), ("under 18", "18-34", "35-54", "55 and over", UNKNOWN)),
+    "minor_or_adult": ((18,), ("under 18", "18 and over", UNKNOWN)),
+}
+PERIODS_PER_YEAR = {"quarter": 4, "half": 2, None: 1}
+"""The fiscal periods a table may count by: its period column, and how many make a year."""
 DELAY_COLUMNS = ("median_days", "q1_days", "q3_days")
 
 
@@ -143,46 +152,70 @@ def victims_by_referral_source(
     )
 
 
-def age_band(ages: pd.Series) -> pd.Series:
-    """Return the age band of each age (``under 18`` ... ``55 and over``; missing: ``unknown``)."""
+def age_band(
+    ages: pd.Series, edges: tuple[int, ...] = AGE_EDGES, bands: tuple[str, ...] = AGE_BANDS
+) -> pd.Series:
+    """Return the band of each age: ``bands[i]`` starts at ``edges[i - 1]``; missing: the last.
+
+    By default ``under 18`` ... ``55 and over``, and ``unknown`` for a missing age.
+    """
     values = pd.to_numeric(ages, errors="coerce").astype("float64").to_numpy()
-    codes = np.searchsorted(np.asarray(AGE_EDGES, dtype="float64"), values, side="right")
-    labels = np.asarray(AGE_BANDS, dtype=object)[
-        np.where(np.isnan(values), len(AGE_BANDS) - 1, codes)
-    ]
+    codes = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right")
+    labels = np.asarray(bands, dtype=object)[np.where(np.isnan(values), len(bands) - 1, codes)]
     return pd.Series(labels, dtype=object)
 
 
-def victims_by_age_band(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
-    """Return ``age_band,victims`` by the age at intake on each person's latest entry, Total."""
-    bands = age_band(_latest_persons(prepared, entries, "age_at_intake"))
-    return _groups_table("age_band", bands, list(AGE_BANDS))
+def victims_by_age_band(
+    prepared: pd.DataFrame, entries: pd.DataFrame, name: str = "age_band"
+) -> pd.DataFrame:
+    """Return ``NAME,victims`` by the age at intake on each person's latest entry, then Total.
+
+    ``name`` is a set of bands of ``AGE_BAND_SETS`` (default the finest, ``age_band``); it
+    names the label column too.
+    """
+    edges, labels = AGE_BAND_SETS[name]
+    bands = age_band(_latest_persons(prepared, entries, "age_at_intake"), edges, labels)
+    return _groups_table(name, bands, list(labels))
 
 
-def matched_within_48h(prepared: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+def fiscal_period(prepared: pd.DataFrame, period: str | None) -> np.ndarray:
+    """Return each entry's ``period`` of its fiscal year from 0 (quarter, half; None: 0)."""
+    quarters = prepared["quarter"].to_numpy().astype("int64") - 1
+    return quarters // (4 // PERIODS_PER_YEAR[period])
+
+
+def matched_within_48h(
+    prepared: pd.DataFrame, entries: pd.DataFrame, period: str | None = "quarter"
+) -> pd.DataFrame:
     """Return ``fiscal_year,quarter,yes,no,unknown,entries``: the form's 48-hour question.
 
     One row per fiscal quarter with entries (as ``clients_by_quarter``), counting entries by
     their answer to "matched to a service provider within 48 hours of referral?"; then Total.
+    ``period`` ``half`` counts per half-year (column ``half``, 1 = Q1-Q2), None per fiscal
+    year (no period column).
     """
     answers = entries["matched_within_48h"].iloc[prepared["row"].to_numpy()]
     codes = categorical(answers, reading.YES_NO_UNKNOWN).codes.astype("int64")
     codes = np.where(codes < 0, len(reading.YES_NO_UNKNOWN) - 1, codes)  # not a code: unknown
     years = prepared["fiscal_year"].to_numpy().astype("int64")
-    quarters = prepared["quarter"].to_numpy().astype("int64") - 1
+    per_year = PERIODS_PER_YEAR[period]
+    parts = fiscal_period(prepared, period)
     first = int(years.min()) if len(years) else 0
     n_answers = len(reading.YES_NO_UNKNOWN)
-    key = ((years - first) * 4 + quarters) * n_answers + codes
+    key = ((years - first) * per_year + parts) * n_answers + codes
     span = int(years.max()) - first + 1 if len(years) else 0  # fiscal years, first to last
-    counts = np.bincount(key, minlength=span * 4 * n_answers).reshape(-1, n_answers)
+    counts = np.bincount(key, minlength=span * per_year * n_answers).reshape(-1, n_answers)
     observed = np.flatnonzero(counts.sum(axis=1) > 0)
     table = pd.DataFrame(counts[observed], columns=list(reading.YES_NO_UNKNOWN))
-    table.insert(0, "quarter", observed % 4 + 1)
-    table.insert(0, "fiscal_year", observed // 4 + first)
+    labels = ["fiscal_year"]
+    if period is not None:
+        table.insert(0, period, observed % per_year + 1)
+        labels.append(period)
+    table.insert(0, "fiscal_year", observed // per_year + first)
     table["entries"] = table[list(reading.YES_NO_UNKNOWN)].sum(axis=1)
     total = counts.sum(axis=0)
     row = {**dict(zip(reading.YES_NO_UNKNOWN, map(int, total), strict=True)), "entries": len(key)}
-    return with_total(table, ["fiscal_year", "quarter"], row)
+    return with_total(table, labels, row)
 
 
 def days_referral_to_intake(

@@ -28,6 +28,7 @@ import pandas as pd
 from analysis.published import fiscal, timeline
 from analysis.records import reading
 from analysis.records.counting.breakdowns import (
+    AGE_BAND_SETS,
     AGE_BANDS,
     AGE_EDGES,
     DELAY_COLUMNS,
@@ -38,6 +39,7 @@ from analysis.records.counting.breakdowns import (
     _free_text_table,
     age_band,
     days_referral_to_intake,
+    fiscal_period,
     folded_text,
     matched_within_48h,
     victims_by_age_band,
@@ -49,11 +51,12 @@ from analysis.records.counting.table_rows import TOTAL, UNKNOWN, categorical, wi
 
 # What callers name as ``indicators.X``: the counting here and the breakdowns beside it.
 __all__ = [
-    "ACF_REGIONS", "AGE_BANDS", "AGE_EDGES", "CLIENT_COUNTS", "DELAY_COLUMNS",
+    "ACF_REGIONS", "AGE_BAND_SETS", "AGE_BANDS", "AGE_EDGES", "CLIENT_COUNTS", "DELAY_COLUMNS",
     "MAX_SHOWN_GROUPS", "NO_COHORT", "OTHER_COUNTRIES", "OTHER_IDENTITY", "OTHER_SOURCES",
     "PERSON_COUNTS", "REGION_LABELS", "TOTAL", "UNKNOWN", "_free_text_table", "age_band",
-    "clients_by_cohort", "clients_by_fiscal_year", "clients_by_grantee", "clients_by_quarter",
-    "closure_outcomes", "days_referral_to_intake", "folded_text", "matched_within_48h",
+    "clients_by_cohort", "clients_by_fiscal_year", "clients_by_grantee", "clients_by_half_year",
+    "clients_by_quarter", "closure_outcomes", "days_referral_to_intake", "fiscal_period",
+    "folded_text", "matched_within_48h",
     "prepare", "totals", "victims_by", "victims_by_acf_region", "victims_by_age_band",
     "victims_by_country_of_origin", "victims_by_eligibility_status",
     "victims_by_gender_identity", "victims_by_referral_source", "victims_by_trafficking_type",
@@ -213,6 +216,18 @@ def clients_by_quarter(prepared: pd.DataFrame) -> pd.DataFrame:
     """Return ``fiscal_year,quarter,entries,…,clients`` for each quarter with entries, Total."""
     table = _count(prepared, ["fiscal_year", "quarter"])
     return with_total(table, ["fiscal_year", "quarter"], totals(prepared))
+
+
+def clients_by_half_year(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Return ``fiscal_year,half,entries,…,clients`` per half of a fiscal year, then Total.
+
+    Half 1 is quarters 1-2 (October to March), half 2 quarters 3-4; rows only for halves with
+    entries, counted by the rules of ``clients_by_quarter``.
+    """
+    columns = prepared[["person", "family", "fiscal_year"]]
+    halves = columns.assign(half=fiscal_period(prepared, "half") + 1)
+    table = _count(halves, ["fiscal_year", "half"])
+    return with_total(table, ["fiscal_year", "half"], totals(prepared))
 
 
 def clients_by_grantee(prepared: pd.DataFrame) -> pd.DataFrame:

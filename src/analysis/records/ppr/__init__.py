@@ -8,7 +8,7 @@ in ``tables``; ``protection`` hides and audits; ``folder_audit`` audits a writte
 
 from __future__ import annotations
 
-from analysis.records.ppr import folder_audit, readback
+from analysis.records.ppr import folder_audit, grains, readback
 from analysis.records.ppr.output import check_out, is_previous_output, summarize, write
 from analysis.records.ppr.pipeline import (
     Inputs,
@@ -26,9 +26,11 @@ from analysis.records.ppr.tables import (
     BREAKDOWN_VICTIMS,
     CLIENT_COUNTS,
     LEGEND_COLUMN,
+    MATCHED_TABLES,
     MEASURES,
     NOTICE_COLUMN,
     OUTPUT_FILES,
+    PERIOD_GRAINS,
     PERIOD_TABLES,
     PRODUCER,
     STATEMENTS,
@@ -47,9 +49,11 @@ __all__ = [
     "BREAKDOWN_VICTIMS",
     "CLIENT_COUNTS",
     "LEGEND_COLUMN",
+    "MATCHED_TABLES",
     "MEASURES",
     "NOTICE_COLUMN",
     "OUTPUT_FILES",
+    "PERIOD_GRAINS",
     "PERIOD_TABLES",
     "PRODUCER",
     "STATEMENTS",
@@ -65,6 +69,7 @@ __all__ = [
     "cohort_periods",
     "count",
     "folder_audit",
+    "grains",
     "is_previous_output",
     "hardened_masks",
     "links",

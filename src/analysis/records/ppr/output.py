@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import folders, spreadsheet
+from analysis.records.ppr import grains
 from analysis.records.ppr.protection import _cell, audit_summary
 from analysis.records.ppr.tables import (
     CLIENT_COUNTS,
@@ -106,13 +107,19 @@ def _csv_text(table: pd.DataFrame, notices: list[str]) -> str:
 
 
 def write(out: Path, shown: Mapping[str, pd.DataFrame], summary: dict, notices: list[str]) -> None:
-    """Write every table and the summary into ``out``, all at once (temporary dir, rename)."""
+    """Write every table and the summary into ``out``, all at once (temporary dir, rename).
+
+    Each table carries ``notices``; a table published at a coarser grain also says so
+    (``grains.notes`` of ``summary``).
+    """
     staging = folders.staging(out)
+    coarser = grains.notes(summary)
     try:
         for name, table in shown.items():
             path = staging / TABLES[name][0]
             table = table.drop(columns=UNWRITTEN_COLUMNS.get(name, []))
-            path.write_text(_csv_text(table, notices), encoding="utf-8", newline="")
+            said = [*notices, *([coarser[name]] if name in coarser else [])]
+            path.write_text(_csv_text(table, said), encoding="utf-8", newline="")
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         # A file name that is not UTF-8 is kept as a JSON escape, not refused.
         (staging / SUMMARY).write_bytes(text.encode("utf-8", "backslashreplace"))

@@ -22,9 +22,10 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.records import counting, disclosure, reading
+from analysis.records.ppr import grains
 from analysis.records.ppr.output import sha256, summarize
 from analysis.records.ppr.protection import audit_summary, protected_tables
-from analysis.records.ppr.tables import cohort_periods
+from analysis.records.ppr.tables import AGE_TABLES, cohort_periods
 from analysis.records.release import Release
 
 
@@ -132,6 +133,7 @@ def count(
     *,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
     persons: reading.Persons | None = None,
+    coarser: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Return every table of counts (ints, with Total rows), keyed by table name.
 
@@ -139,6 +141,8 @@ def count(
     the smallest group of persons whose free-text label (gender identity, country, referral
     source) is shown, and whose referral-to-intake statistics are given. ``persons`` are
     the entries' person codes from ``reading.read_coded_entries`` (else computed here).
+    Each table is at its finest grain; with ``coarser``, the coarser grains ``ppr.grains``
+    may publish instead are counted too (to be chosen from, never published together).
     """
     periods = cohort_periods() if periods is None else periods
     prepared = counting.prepare(entries, periods, None if persons is None else persons.codes)
@@ -161,6 +165,20 @@ def count(
     }
     if closures is not None:
         tables["closure_outcomes"] = counting.closure_outcomes(closures)
+    if coarser:
+        tables |= {
+            "half_year": counting.clients_by_half_year(prepared),
+            "matched_within_48h_by_half_year": counting.matched_within_48h(
+                prepared, entries, "half"
+            ),
+            "matched_within_48h_by_fiscal_year": counting.matched_within_48h(
+                prepared, entries, None
+            ),
+            **{
+                name: counting.victims_by_age_band(prepared, entries, name)
+                for name in AGE_TABLES[1:]
+            },
+        }
     return tables
 
 
@@ -189,7 +207,9 @@ def run(
     periods = cohort_periods() if periods is None else periods
     entries, closures, persons = read_inputs(inputs, progress)
     progress("counting")
-    tables = count(entries, closures, periods, threshold=threshold, persons=persons)
+    tables = count(
+        entries, closures, periods, threshold=threshold, persons=persons, coarser=suppress
+    )
     synthetic = reading.is_synthetic(entries, closures)
     del entries, closures, persons  # the records themselves are not needed any further
     progress("protecting small counts" if suppress else "not suppressing (internal use)")
@@ -212,11 +232,21 @@ def protected_output(
 ) -> Output:
     """Return the tables protected as ``release`` says and audited, with their summary.
 
-    The release state returned carries the audit's verdict on the tables as shown.
+    ``tables`` may hold coarser grains too (``count(coarser=True)``): when suppressing, each
+    table is published at the grain ``grains.choose`` finds; else at its finest. The release
+    state returned carries the audit's verdict on the tables as shown.
     """
-    shown, choice = protected_tables(
-        tables, threshold=release.threshold, suppress=release.suppressed, periods=periods
-    )
+
+    def protect(counted: Mapping[str, pd.DataFrame]):
+        return protected_tables(
+            counted, threshold=release.threshold, suppress=release.suppressed, periods=periods
+        )
+
+    if release.suppressed:
+        shown, choice, steps, why = grains.choose(tables, release.threshold, protect)
+    else:
+        steps, why = grains.FINEST, {}
+        shown, choice = protect(grains.published(tables, steps))
     disclosure_record, result = audit_summary(shown, release.threshold, periods)
     if choice is not None:
         disclosure_record["choice"] = choice.record()
@@ -227,6 +257,7 @@ def protected_output(
         protected=result.protected,
     )
     summary = summarize(shown, inputs, release, periods=periods, disclosure=disclosure_record)
+    summary["grains"] = grains.record(shown, steps, why, release.suppressed)
     return Output(shown, summary, release)
 
 

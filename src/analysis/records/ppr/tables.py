@@ -28,6 +28,10 @@ TABLES: dict[str, tuple[str, disclosure.Layout]] = {
         "clients_by_quarter.csv",
         disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
     ),
+    "half_year": (
+        "clients_by_half_year.csv",
+        disclosure.Layout(CLIENT_COUNTS, "fiscal_year", column_relations=(CLIENTS,)),
+    ),
     "grantee": (
         "clients_by_grantee.csv",
         disclosure.Layout(PERSON_COUNTS, "grantee", column_relations=(CLIENTS,)),
@@ -61,6 +65,14 @@ TABLES: dict[str, tuple[str, disclosure.Layout]] = {
         "victims_by_age_band.csv",
         disclosure.Layout(("victims",), "age_band"),
     ),
+    "broad_age_band": (
+        "victims_by_broad_age_band.csv",
+        disclosure.Layout(("victims",), "broad_age_band"),
+    ),
+    "minor_or_adult": (
+        "victims_by_minor_or_adult.csv",
+        disclosure.Layout(("victims",), "minor_or_adult"),
+    ),
     "country_of_origin": (
         "victims_by_country_of_origin.csv",
         disclosure.Layout(("victims",), "country_of_origin"),
@@ -75,6 +87,18 @@ TABLES: dict[str, tuple[str, disclosure.Layout]] = {
             (*ANSWERS, "entries"), "fiscal_year", column_relations=(("entries", ANSWERS),)
         ),
     ),
+    "matched_within_48h_by_half_year": (
+        "matched_within_48h_by_half_year.csv",
+        disclosure.Layout(
+            (*ANSWERS, "entries"), "fiscal_year", column_relations=(("entries", ANSWERS),)
+        ),
+    ),
+    "matched_within_48h_by_fiscal_year": (
+        "matched_within_48h_by_fiscal_year.csv",
+        disclosure.Layout(
+            (*ANSWERS, "entries"), "fiscal_year", column_relations=(("entries", ANSWERS),)
+        ),
+    ),
     # No counts: statistics only, for groups of at least the threshold number of persons.
     "days_referral_to_intake": (
         "days_referral_to_intake.csv",
@@ -82,9 +106,20 @@ TABLES: dict[str, tuple[str, disclosure.Layout]] = {
     ),
 }
 BREAKDOWN_VICTIMS = ("gender_identity", "age_band", "country_of_origin", "referral_source")
+AGE_TABLES = ("age_band", "broad_age_band", "minor_or_adult")  # the same persons, bands merged
+# The 48-hour question per quarter, half-year or fiscal year, and the table of entries whose
+# rows it matches (keyed by these columns).
+MATCHED_TABLES = {
+    "matched_within_48h": ("quarter", ("fiscal_year", "quarter")),
+    "matched_within_48h_by_half_year": ("half_year", ("fiscal_year", "half")),
+    "matched_within_48h_by_fiscal_year": ("fiscal_year", ("fiscal_year",)),
+}
+# Tables counting one thing at grains from finest to coarsest (``ppr.grains`` chooses one).
+PERIOD_GRAINS = ("quarter", "half_year")
+GRAIN_LADDERS = (PERIOD_GRAINS, AGE_TABLES, tuple(MATCHED_TABLES))
 # (percent column, count column, denominator column) computed on each row of a table.
-ROW_PERCENTS = {"matched_within_48h": ("percent_yes", "yes", "entries")}
-PERCENT_TABLES = ("acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
+ROW_PERCENTS = {name: ("percent_yes", "yes", "entries") for name in MATCHED_TABLES}
+PERCENT_TABLES = ("acf_region", "eligibility_status", *BREAKDOWN_VICTIMS, *AGE_TABLES[1:])
 LEGEND_COLUMN = "legend"
 # How each count column combines when rows are merged (see analysis.records.disclosure.relations).
 MEASURES = {
@@ -95,10 +130,12 @@ MEASURES = {
     **{answer: relations.ADDITIVE for answer in ANSWERS},
     "closures": relations.ADDITIVE,
 }
-PERIOD_TABLES = ("fiscal_year", "quarter", "cohort")
-ENTRY_TABLES = (*PERIOD_TABLES, "matched_within_48h")  # rows that split the entries
-VICTIMS_BY = ("trafficking_type", "acf_region", "eligibility_status", *BREAKDOWN_VICTIMS)
-PERSON_TABLES = ("fiscal_year", "quarter", "grantee", "cohort")
+PERIOD_TABLES = ("fiscal_year", "quarter", "half_year", "cohort")
+ENTRY_TABLES = (*PERIOD_TABLES, *MATCHED_TABLES)  # rows that split the entries
+VICTIMS_BY = (
+    "trafficking_type", "acf_region", "eligibility_status", *BREAKDOWN_VICTIMS, *AGE_TABLES[1:]
+)  # fmt: skip
+PERSON_TABLES = ("fiscal_year", "quarter", "half_year", "grantee", "cohort")
 # What the tables say together, beyond each Layout's row sums (see disclosure.relations). A new
 # table is covered by declaring its Layout in TABLES and its statements here.
 STATEMENTS: tuple[relations.Statement, ...] = (
@@ -106,6 +143,7 @@ STATEMENTS: tuple[relations.Statement, ...] = (
     relations.Split("grantee", relations.PERSONS),
     *(relations.Split(name, relations.PERSONS) for name in VICTIMS_BY),
     relations.Union("quarter", "fiscal_year", "fiscal_year"),
+    relations.Union("half_year", "fiscal_year", "fiscal_year"),
     relations.Union("fiscal_year", "cohort", "fiscal_year", via="cohort"),
     *(relations.AtMost(name, "victims", "entries") for name in PERIOD_TABLES),
     *(relations.NonEmpty(name, ("entries", "victims")) for name in PERIOD_TABLES),
@@ -116,10 +154,11 @@ STATEMENTS: tuple[relations.Statement, ...] = (
     relations.SameTotal("clients", PERSON_TABLES),
     relations.SameColumn("closure_outcomes", "closures"),
     *(relations.Percent(name, "victims", "percent") for name in PERCENT_TABLES),
-    # Entries matched within 48 hours, per quarter: the same quarters, the same entries.
-    relations.NonEmpty("matched_within_48h", ("entries",)),
-    relations.Matches(
-        "matched_within_48h", ("entries",), "quarter", "entries", ("fiscal_year", "quarter")
+    # Entries matched within 48 hours, per period: the same periods, the same entries.
+    *(relations.NonEmpty(name, ("entries",)) for name in MATCHED_TABLES),
+    *(
+        relations.Matches(name, ("entries",), whole, "entries", key)
+        for name, (whole, key) in MATCHED_TABLES.items()
     ),
     *(
         relations.Percent(name, count, percent, of=whole)
@@ -137,7 +176,7 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
     """Return the relations between tables that the greedy complementary step respects.
 
     (The audit uses every relation, from :func:`relations_of`.) The same Total shown in several
-    tables; the quarters of a year with that year's row; the
+    tables; the quarters (or half-years) of a year with that year's row; the
     fiscal years of a cohort with the cohort's row; the closures count on each question row.
     """
     out: list[list[disclosure.Cell]] = []
@@ -146,14 +185,13 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
         return (name, len(tables[name]) - 1, column)
 
     for column in CLIENT_COUNTS:
-        holders = [n for n in ("fiscal_year", "quarter", "grantee", "cohort") if n in tables]
+        holders = [n for n in PERSON_TABLES if n in tables]
         holders = [n for n in holders if column in tables[n].columns]
         if column == "victims":
             holders += ["trafficking_type", "acf_region", "eligibility_status"]
         cells = [total_cell(name, column) for name in holders]
         out.extend([a, b] for a, b in zip(cells, cells[1:], strict=False))
     years = tables["fiscal_year"]["fiscal_year"].tolist()
-    quarters = tables["quarter"]["fiscal_year"].tolist()
     cohorts = tables["cohort"]["cohort"].tolist()
     found = timeline.cohort_of(pd.Series([int(y) for y in years[:-1]], dtype="Int64"), periods)
     cohort_of_year = {
@@ -161,9 +199,13 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
         for year, c in zip(years[:-1], found, strict=True)
     }
     for column in CLIENT_COUNTS:
-        for row, year in enumerate(years[:-1]):
-            parts = [("quarter", r, column) for r, y in enumerate(quarters[:-1]) if y == year]
-            out.append([*parts, ("fiscal_year", row, column)])
+        for name in ("quarter", "half_year"):
+            if name not in tables:
+                continue
+            within = tables[name]["fiscal_year"].tolist()
+            for row, year in enumerate(years[:-1]):
+                parts = [(name, r, column) for r, y in enumerate(within[:-1]) if y == year]
+                out.append([*parts, ("fiscal_year", row, column)])
         for row, cohort in enumerate(cohorts[:-1]):
             parts = [
                 ("fiscal_year", r, column)
@@ -182,22 +224,23 @@ def links(tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame) -> list[lis
 def breakdown_links(tables: Mapping[str, pd.DataFrame]) -> list[list[disclosure.Cell]]:
     """Return the relations the breakdown tables add between tables.
 
-    Each breakdown's Total victims equals the fiscal-year table's Total victims; each row of
-    ``matched_within_48h`` (and its Total) counts the same entries as that quarter's row of
-    ``quarter`` (the two tables list the same quarters, in the same order).
+    Each breakdown's Total victims equals the fiscal-year table's Total victims; each row of a
+    48-hour table (and its Total) counts the same entries as the row of the same period in the
+    table of entries it matches (``MATCHED_TABLES``: the two list the same periods, in order).
     """
     out: list[list[disclosure.Cell]] = []
     anchor = ("fiscal_year", len(tables["fiscal_year"]) - 1, "victims")
-    for name in BREAKDOWN_VICTIMS:
+    for name in (*BREAKDOWN_VICTIMS, *AGE_TABLES[1:]):
         if name in tables:
             out.append([(name, len(tables[name]) - 1, "victims"), anchor])
-    if "matched_within_48h" in tables:
-        matched, quarter = tables["matched_within_48h"], tables["quarter"]
-        keys = ["fiscal_year", "quarter"]
-        if not matched[keys].astype(str).equals(quarter[keys].astype(str)):
-            raise ValueError("matched_within_48h and quarter must list the same quarters")
+    for name, (whole, keys) in MATCHED_TABLES.items():
+        if name not in tables or whole not in tables:
+            continue
+        matched, periods = tables[name], tables[whole]
+        if not matched[list(keys)].astype(str).equals(periods[list(keys)].astype(str)):
+            raise ValueError(f"{name} and {whole} must list the same periods")
         for row in range(len(matched)):
-            out.append([("matched_within_48h", row, "entries"), ("quarter", row, "entries")])
+            out.append([(name, row, "entries"), (whole, row, "entries")])
     return out
 
 
@@ -225,7 +268,16 @@ def cohort_mapping(periods: pd.DataFrame):
 def relations_of(
     tables: Mapping[str, pd.DataFrame], periods: pd.DataFrame
 ) -> list[relations.Relation]:
-    """Return every relation the tables imply (counted tables, or as shown: labels are read)."""
+    """Return every relation the tables imply (counted tables, or as shown: labels are read).
+
+    ValueError if ``tables`` hold one ladder's table at two grains (``GRAIN_LADDERS``): the
+    relations between two grains of one count are not declared, as they are never published
+    together.
+    """
+    for steps in GRAIN_LADDERS:
+        present = [name for name in steps if name in tables]
+        if len(present) > 1:
+            raise ValueError(f"tables {present} count one thing at two grains; publish one")
     layouts = {name: TABLES[name][1] for name in tables}
     via = {"cohort": cohort_mapping(periods)}
     return relations.build(tables, layouts, STATEMENTS, MEASURES, via)
