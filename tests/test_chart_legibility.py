@@ -16,6 +16,8 @@ from analysis.present import record_charts
 from analysis.published.catalog import Catalog
 from analysis.records import examples
 
+pytestmark = pytest.mark.slow  # each input is a synthetic export counted and protected
+
 RECORD_CHARTS = [
     record_charts.clients_by_fiscal_year,
     record_charts.entries_by_quarter,

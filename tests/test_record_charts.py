@@ -188,6 +188,7 @@ def all_hidden(protected: dict, name: str, columns: list[str], mark: str = "<11"
     return tables
 
 
+@pytest.mark.slow  # the module's tables take seconds to make
 @pytest.mark.parametrize(
     ("make", "name", "columns", "said"),
     [
@@ -214,6 +215,7 @@ def test_a_chart_whose_values_are_all_hidden_is_a_sentence(protected, make, name
         charts.render(chart, "png")
 
 
+@pytest.mark.slow  # the module's tables take seconds to make
 def test_a_sentence_is_shown_as_text_and_exported_without_a_picture(protected, tmp_path):
     from unittest import mock
 
@@ -237,6 +239,7 @@ def test_a_sentence_is_shown_as_text_and_exported_without_a_picture(protected, t
     assert sidecar["files"] == {"csv": "records-entries-by-quarter.csv"}
 
 
+@pytest.mark.slow  # the module's tables take seconds to make
 def test_the_gallery_lists_a_sentence_without_a_picture(protected, tmp_path):
     from analysis.present import report
 
@@ -258,6 +261,7 @@ def breakdown_axes(chart: charts.Chart) -> dict[str, object]:
     return {ax.get_title(loc="left"): ax for ax in chart.figure.axes}
 
 
+@pytest.mark.slow  # the module's tables take seconds to make
 def test_an_empty_catch_all_group_is_not_drawn(protected):
     tables = {key: table.copy() for key, table in protected[False].items()}
     gender = tables["gender_identity"]
@@ -274,6 +278,7 @@ def test_an_empty_catch_all_group_is_not_drawn(protected):
     assert (chart.data["group"] == "another identity").any()
 
 
+@pytest.mark.slow  # the module's tables take seconds to make
 def test_a_panel_with_every_count_hidden_is_a_line_of_text(protected):
     tables = all_hidden(protected[True], "country_of_origin", ["victims", "percent"])
     chart = record_charts.who_the_clients_are(tables, release.Release(synthetic=True))
