@@ -94,6 +94,11 @@ def test_tick_labels_never_overlap(records, make):
     canvas = FigureCanvasAgg(chart.figure)
     canvas.draw()
     renderer = canvas.get_renderer()
+    figure_box = chart.figure.bbox
+    title = chart.figure.get_suptitle() and chart.figure._suptitle  # noqa: SLF001
+    if title:
+        box = title.get_window_extent(renderer)
+        assert box.x0 >= figure_box.x0 and box.x1 <= figure_box.x1, "the title is cut off"
     for ax in chart.figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
             labels = tick_labels(axis)

@@ -13,7 +13,8 @@ the :class:`~analysis.records.release.Release` given.
 
 A chart none of whose values is shown draws no empty axis: it is a sentence (a chart without a
 figure) whose title says how many cells are hidden, how they are marked and where to look
-instead. Each figure is wide enough for its tick labels: it grows with the years or quarters.
+instead. Each figure is 11 inches wide, as wide as its title needs, and more when its years or
+quarters need it for their tick labels.
 
 The charts over time are here; the breakdowns of victims are in ``breakdown`` and the labels
 every one of them carries in ``labels``.
@@ -59,7 +60,7 @@ def clients_by_fiscal_year(
         return _years_hidden(shown, years, total, release)
     x = np.arange(len(years))
     with charts.style():
-        fig, ax = charts.new_figure(max(8.5, 0.8 * len(years) + 2.0), 4.8)
+        fig, ax = charts.new_figure(max(11.0, 0.8 * len(years) + 2.0), 4.8)
         parts = (
             ("Victims", victims, charts.PALETTE["blue"], "white"),
             ("Family members", family, charts.PALETTE["orange"], "black"),
@@ -155,7 +156,7 @@ def _years_hidden(
 
 
 def _in_all(cell: object, noun: str, scope: str) -> str:
-    """Return a Total cell as words: ``386 entries in all``, or that it is hidden too."""
+    """Return a Total cell as words: ``386 entries over all quarters``, or that it is hidden."""
     text = shown_text(cell)
     shown = text.replace(",", "").isdigit()
     return f"{text} {noun} {scope}" if shown else f"the total {scope} is hidden too"
@@ -168,8 +169,8 @@ def _quarter_positions(quarters: pd.DataFrame) -> np.ndarray:
 
 
 def _quarters_width(quarters: pd.DataFrame) -> float:
-    """Return the width of a chart by quarter, in inches: 10, or more for many quarters."""
-    return max(10.0, 0.3 * len(quarters) + 2.0)
+    """Return the width of a chart by quarter, in inches: 11, or more for many quarters."""
+    return max(11.0, 0.3 * len(quarters) + 2.0)
 
 
 def _quarters_hidden(
@@ -221,7 +222,7 @@ def entries_by_quarter(
             slug="records-entries-by-quarter",
             what="entry counts",
             overall=(
-                f"{_in_all(total['entries'], 'entries', 'in all')}; "
+                f"{_in_all(total['entries'], 'entries', 'over all quarters')}; "
                 "the fiscal-year table gives the entries of each year"
             ),
             reason=HIDDEN_REASON,
@@ -232,11 +233,15 @@ def entries_by_quarter(
         fig, ax = charts.new_figure(_quarters_width(quarters), 4.6)
         heights = entries.fillna(0).to_numpy()
         ax.bar(x, heights, width=0.85, color=charts.PALETTE["blue"])
+        stub = heights.max() * 0.02  # a hidden count: a hatched stub, not a value
         for i, value in enumerate(entries):
             if np.isnan(value):
-                ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
+                ax.bar(
+                    x[i], stub, width=0.85, color="white", hatch=HIDDEN_HATCH, edgecolor=charts.GREY
+                )
             text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
-            ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
+            top = stub if np.isnan(value) else heights[i]
+            ax.text(x[i], top, text, ha="center", va="bottom", fontsize=7, rotation=90)
         ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
         for year, group in quarters.groupby("fiscal_year", sort=False):
             middle = x[group.index].mean()
@@ -256,15 +261,13 @@ def entries_by_quarter(
         prefix = release.chart_title_prefix()
         best = int(np.nanargmax(entries.to_numpy(dtype=float)))
         peak = quarters.iloc[best]
-        most = f"{int(entries.iloc[best]):,} in FY{peak['fiscal_year']} Q{peak['quarter']}"
+        most = f"{int(entries.iloc[best]):,} (FY{peak['fiscal_year']} Q{peak['quarter']})"
         if entries.isna().any():
             hidden = int(entries.isna().sum())
-            finding = (
-                f"program entries per quarter: of the {len(entries) - hidden} quarters shown "
-                f"(of {len(entries)}), the most were {most}"
-            )
+            shown_quarters = f"{len(entries) - hidden} of {len(entries)} quarters shown"
+            finding = f"entries per quarter: at most {most}, in the {shown_quarters}"
         else:
-            finding = f"program entries per quarter peaked at {most}"
+            finding = f"program entries per quarter peaked at {most.replace(' (', ' in ')[:-1]}"
         return finish_record_chart(
             fig,
             slug="records-entries-by-quarter",
