@@ -72,7 +72,7 @@ VALUE_TICKS = 3
 """At most this many intervals on a panel's value axis, so its tick labels never run together."""
 
 
-def drawn_groups(part: pd.DataFrame) -> pd.DataFrame:
+def _drawn_groups(part: pd.DataFrame) -> pd.DataFrame:
     """Return the rows of one breakdown a panel draws: all but the empty catch-all groups.
 
     A catch-all group (``EMPTY_UNDRAWN``) whose count is shown as 0 is left out; a hidden
@@ -95,7 +95,7 @@ def who_the_clients_are(
     """
     data = _long_breakdowns(protected)
     parts = {
-        name: drawn_groups(
+        name: _drawn_groups(
             data[(data["breakdown"] == name) & (data["group"] != disclosure.TOTAL_LABEL)]
         )
         for name in ppr.BREAKDOWN_VICTIMS

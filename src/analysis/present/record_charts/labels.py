@@ -12,6 +12,8 @@ from analysis.records import ppr
 from analysis.records.release import Release
 
 HIDDEN_HATCH = "xx"
+HIDDEN_REASON = "each is a small count, or would reveal one"
+"""Why a count is hidden, in words that hold for every mark a protected table uses."""
 
 
 def shown_numbers(column: pd.Series) -> pd.Series:
@@ -87,4 +89,6 @@ def counted(n: int, singular: str, plural: str) -> str:
     return f"{n:,} {singular if n == 1 else plural}"
 
 
-HIDDEN_REASON = "each is a small count, or would reveal one"
+def all_of(n: int, singular: str, plural: str) -> str:
+    """Return the words for every one of ``n`` things: ``all 28 quarters``, ``the one quarter``."""
+    return f"the one {singular}" if n == 1 else f"all {n:,} {plural}"

@@ -31,7 +31,7 @@ from analysis import charts
 from analysis.present.record_charts.labels import (
     HIDDEN_HATCH,
     HIDDEN_REASON,
-    counted,
+    all_of,
     finish_record_chart,
     hidden_marks,
     shown_numbers,
@@ -138,8 +138,8 @@ def _years_hidden(
     n = len(years)
     overall = f"; {_in_all(total['clients'], 'clients', 'over all years')}"
     finding = (
-        f"no fiscal year's clients can be drawn: the client counts of all "
-        f"{counted(n, 'fiscal year', 'fiscal years')} are hidden "
+        f"no fiscal year's clients can be drawn: the client counts of "
+        f"{all_of(n, 'fiscal year', 'fiscal years')} {'is' if n == 1 else 'are'} hidden "
         f"({hidden_marks(years['clients'])}; {HIDDEN_REASON}){overall}"
     )
     prefix = release.chart_title_prefix()
@@ -186,7 +186,7 @@ def _quarters_hidden(
     """Return the sentence that replaces a chart by quarter when no quarter's value is shown."""
     n = len(cells)
     finding = (
-        f"no quarter can be drawn: the {what} of all {counted(n, 'quarter', 'quarters')} "
+        f"no quarter can be drawn: the {what} of {all_of(n, 'quarter', 'quarters')} "
         f"{'is' if n == 1 else 'are'} hidden ({hidden_marks(cells)}; {reason}); "
         f"{overall}"
     )

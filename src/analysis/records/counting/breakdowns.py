@@ -70,12 +70,14 @@ def _label_counts(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     missing = int((codes < 0).sum())
     if missing:
         result.loc[UNKNOWN] = result.get(UNKNOWN, 0) + missing
-    # factorize numbers the distinct values in order of first appearance.
+    # factorize numbers the distinct values in order of first appearance: ties go to the first.
     spellings = raw.str.strip().str.normalize("NFC")
     return result.astype("int64"), _majority_spellings(labels, spellings, counts)
 
 
-def _majority_spellings(labels: pd.Series, spellings: pd.Series, persons: np.ndarray) -> dict:
+def _majority_spellings(
+    labels: pd.Series, spellings: pd.Series, persons: np.ndarray
+) -> dict[str, str]:
     """Return each label's most common spelling; of equally common ones, the first seen.
 
     The three are aligned, one item per distinct raw value in order of first appearance: its
