@@ -168,4 +168,130 @@ def test_free_text_labels_in_chart_data_are_safe_in_a_spreadsheet(tmp_path):
     tables = ppr.count(reading.read_entries(path))
     chart = record_charts.who_the_clients_are(ppr.protect(tables), release.Release(synthetic=False))
     groups = chart.data["group"].tolist()
-    assert "'=hyperlink(1)" in groups and not any(g.startswith("=") for g in groups)
+    assert "'=HYPERLINK(1)" in groups and not any(g.startswith("=") for g in groups)
+
+
+# ------------------------------------------------------------------------------------------
+# Nothing hidden is drawn as a value, and nothing empty is drawn at all
+# ------------------------------------------------------------------------------------------
+
+
+def all_hidden(protected: dict, name: str, columns: list[str], mark: str = "<11") -> dict:
+    """Return ``protected`` with every cell of ``columns`` of table ``name`` but Total hidden."""
+    tables = {key: table.copy() for key, table in protected.items()}
+    table = tables[name]
+    first = table.columns[0]
+    rows = table[first] != "Total"
+    for column in columns:
+        table[column] = table[column].astype(object)
+        table.loc[rows, column] = mark
+    return tables
+
+
+@pytest.mark.slow  # the module's tables take seconds to make
+@pytest.mark.parametrize(
+    ("make", "name", "columns", "said"),
+    [
+        (record_charts.entries_by_quarter, "quarter", ["entries"], "entry counts"),
+        (record_charts.matched_within_48h, "matched_within_48h", ["percent_yes"], "shares"),
+        (
+            record_charts.clients_by_fiscal_year,
+            "fiscal_year",
+            ["victims", "family_members", "clients"],
+            "client counts",
+        ),
+    ],
+)
+def test_a_chart_whose_values_are_all_hidden_is_a_sentence(protected, make, name, columns, said):
+    tables = all_hidden(protected[True], name, columns)
+    chart = make(tables, release.Release(synthetic=True))
+    assert not chart.drawn and chart.figure is None
+    n = int((tables[name].iloc[:, 0] != "Total").sum())
+    assert chart.title.startswith("SYNTHETIC") and said in chart.title
+    assert f"all {n} " in chart.title and f"{n} marked <11" in chart.title
+    finding = chart.title.removeprefix(release.Release(synthetic=True).chart_title_prefix())
+    assert "SYNTHETIC" in chart.source_line and finding in chart.description
+    with pytest.raises(ValueError, match="sentence"):
+        charts.render(chart, "png")
+
+
+@pytest.mark.slow  # the module's tables take seconds to make
+def test_a_sentence_is_shown_as_text_and_exported_without_a_picture(protected, tmp_path):
+    from unittest import mock
+
+    from IPython.display import Image, Markdown
+
+    chart = record_charts.entries_by_quarter(
+        all_hidden(protected[True], "quarter", ["entries"]), release.Release(synthetic=True)
+    )
+    run = charts.ExportRun(tmp_path / "run", "05-client-records")
+    (tmp_path / "run").mkdir()
+    with mock.patch("IPython.display.display") as display:
+        charts.show(chart, run)
+        charts.show(chart, run)  # shown again: exported once
+    shown = [call.args[0] for call in display.call_args_list[:3]]
+    assert shown[0] is chart.data
+    assert isinstance(shown[1], Markdown) and "\\<11" in shown[1].data
+    assert not any(isinstance(call.args[0], Image) for call in display.call_args_list)
+    names = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert names == ["records-entries-by-quarter.csv", "records-entries-by-quarter.json"]
+    sidecar = charts.sidecar(chart, "05-client-records", 1)
+    assert sidecar["files"] == {"csv": "records-entries-by-quarter.csv"}
+
+
+@pytest.mark.slow  # the module's tables take seconds to make
+def test_the_gallery_lists_a_sentence_without_a_picture(protected, tmp_path):
+    from analysis.present import report
+
+    chart = record_charts.matched_within_48h(
+        all_hidden(protected[True], "matched_within_48h", ["percent_yes"]),
+        release.Release(synthetic=True),
+    )
+    directory = tmp_path / report.CHART_DIR / "05-client-records"
+    charts.export(chart, directory, "05-client-records", 1)
+    page = report.Rendered("05-client-records", "Client records", "")
+    entries = report.gallery_entries(tmp_path, [page])
+    assert [e["files"] for e in entries] == [{"csv": f"{chart.slug}.csv"}]
+    html = report.gallery(entries, [page])
+    assert "<img" not in html and "nothing could be drawn" in html
+
+
+def breakdown_axes(chart: charts.Chart) -> dict[str, object]:
+    """Return the panels of the breakdown chart by their title."""
+    return {ax.get_title(loc="left"): ax for ax in chart.figure.axes}
+
+
+@pytest.mark.slow  # the module's tables take seconds to make
+def test_an_empty_catch_all_group_is_not_drawn(protected):
+    tables = {key: table.copy() for key, table in protected[False].items()}
+    gender = tables["gender_identity"]
+    assert gender["gender_identity"].tolist()[-3:] == ["another identity", "unknown", "Total"]
+    rows = gender["gender_identity"].isin(["another identity", "unknown"])
+    gender.loc[rows, ["victims", "percent"]] = ["0", "0.0"]
+    chart = record_charts.who_the_clients_are(tables, release.Release(synthetic=True))
+    ax = breakdown_axes(chart)["Gender identity"]
+    charts.render(chart, "png")
+    names = [label.get_text() for label in ax.get_yticklabels()]
+    assert "another identity" not in names and "unknown" not in names and names
+    assert not any(t.get_text().startswith("0 ") for t in ax.texts)
+    # The table the chart ships keeps the rows.
+    assert (chart.data["group"] == "another identity").any()
+
+
+@pytest.mark.slow  # the module's tables take seconds to make
+def test_a_panel_with_every_count_hidden_is_a_line_of_text(protected):
+    tables = all_hidden(protected[True], "country_of_origin", ["victims", "percent"])
+    chart = record_charts.who_the_clients_are(tables, release.Release(synthetic=True))
+    ax = breakdown_axes(chart)["Country of origin"]
+    assert not ax.axison and not ax.patches
+    n = int((tables["country_of_origin"]["country_of_origin"] != "Total").sum())
+    (text,) = [t.get_text() for t in ax.texts]
+    assert f"{n} hidden" in " ".join(text.split()) and f"{2 * n} marked <11" not in text
+    everything = {
+        name: all_hidden(protected[True], name, ["victims", "percent"])[name]
+        for name in ("gender_identity", "age_band", "country_of_origin", "referral_source")
+    }
+    chart = record_charts.who_the_clients_are(
+        {**protected[True], **everything}, release.Release(synthetic=True)
+    )
+    assert not chart.drawn and "no breakdown of victims can be drawn" in chart.title

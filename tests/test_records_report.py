@@ -120,6 +120,11 @@ def texts_of(path: Path) -> list[str]:
     return texts
 
 
+def page_text(out: Path) -> str:
+    """Return the report page's text."""
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
     out = distinctive["out"]
     assert sorted(p.name for p in out.iterdir()) == [
@@ -130,18 +135,28 @@ def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
     ]
     slugs = {p.stem for p in (out / "charts").iterdir()}
     assert "records-who-the-clients-are" in slugs and "records-matched-within-48h" in slugs
+    # A chart is a picture (PNG, SVG, CSV) or, with every value hidden, a sentence (CSV only).
+    pictures = set()
     for slug in slugs:
-        for fmt in ("png", "svg", "csv", "json"):
+        sidecar = json.loads((out / "charts" / f"{slug}.json").read_text(encoding="utf-8"))
+        assert set(sidecar["files"]) in ({"png", "svg", "csv"}, {"csv"}), slug
+        for fmt in (*sidecar["files"], "json"):
             assert (out / "charts" / f"{slug}.{fmt}").is_file(), (slug, fmt)
+        if "png" in sidecar["files"]:
+            pictures.add(slug)
+        else:
+            assert not (out / "charts" / f"{slug}.png").exists()
+            words = sidecar["title"].split("(")[0].split(": ", 1)[1]  # after SYNTHETIC records:
+            assert words.strip() in page_text(out).replace("&#39;", "'"), slug
     tables = {p.name for p in (out / "tables").iterdir()}
     assert {"victims_by_gender_identity.csv", "matched_within_48h_by_quarter.csv"} <= tables
     assert "closure_outcomes.csv" in tables and "summary.json" in tables
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>SYNTHETIC records - Grantee review</title>" in page
     assert "<th>fact sheet S01</th>" not in page and "Records given by records-report" in page
-    assert page.count("<img") == len(slugs)
+    assert pictures and page.count("<img") == len(pictures)
     assert all(alt for alt in re.findall(r'<img[^>]* alt="([^"]*)"', page))
-    assert len(re.findall(r'<img[^>]* alt="[^"]+"', page)) == len(slugs)
+    assert len(re.findall(r'<img[^>]* alt="[^"]+"', page)) == len(pictures)
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?:', page)  # offline
 
 

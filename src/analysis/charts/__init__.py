@@ -4,7 +4,9 @@ A chart is a :class:`Chart`: the matplotlib figure plus what a reader needs to t
 it (a title that states the finding, a description for screen readers, the source ids and the
 status of its figures, and the numbers it plots). ``save`` writes byte-identical PNG and SVG
 files with Title and Description metadata and the data as CSV; ``show`` displays the numbers
-and the picture in a notebook.
+and the picture in a notebook. A chart with nothing to draw (every value hidden) is a
+*sentence* (``sentence``: a Chart without a figure, its title saying why): ``show`` displays
+it as text, and it is saved and exported as its numbers (CSV) and sidecar only.
 
 When ``$ANALYSIS_CHART_DIR`` is set (``python -m analysis report`` sets it for every notebook it
 executes), ``show`` also exports each chart there once, as an :class:`ExportRun` does, with a
@@ -22,7 +24,7 @@ chart). The kit imports nothing from the flows above it (``published``, ``record
 
 from __future__ import annotations
 
-from analysis.charts.composition import Chart, compose, finish, source_text
+from analysis.charts.composition import Chart, compose, finish, sentence, source_text
 from analysis.charts.discovery import draws_from_catalog, plotting_functions
 from analysis.charts.export import (
     CHART_DIR_ENV,
@@ -31,7 +33,7 @@ from analysis.charts.export import (
     export,
     sidecar,
 )
-from analysis.charts.files import FORMATS, LAYOUT_DIGITS, render, save
+from analysis.charts.files import FORMATS, LAYOUT_DIGITS, formats, render, save
 from analysis.charts.style import (
     DPI,
     GREY,
@@ -70,11 +72,13 @@ __all__ = [
     "draws_from_catalog",
     "export",
     "finish",
+    "formats",
     "line_style",
     "new_figure",
     "plotting_functions",
     "render",
     "save",
+    "sentence",
     "show",
     "sidecar",
     "source_text",
@@ -88,14 +92,24 @@ __all__ = [
 def show(chart: Chart, run: ExportRun | None = None) -> None:
     """Display the numbers a chart plots, then the chart with its description as alt text.
 
-    The chart is exported into ``run`` (default: the run ``$ANALYSIS_CHART_DIR`` names, if
-    set), once however often the same chart is shown there.
+    A sentence (a chart with nothing to draw) is displayed as its title, in bold text. The
+    chart is exported into ``run`` (default: the run ``$ANALYSIS_CHART_DIR`` names, if set),
+    once however often the same chart is shown there.
     """
     from IPython.display import Image, Markdown, display
 
     run = run if run is not None else ExportRun.from_env()
-    # An exported chart is displayed from its PNG file: the same bytes, rendered once.
-    png = run.add(chart)["png"].read_bytes() if run is not None else render(chart, "png")
+    files = run.add(chart) if run is not None else None
     display(chart.data)
-    display(Image(data=png, format="png", alt=chart.description))
+    if not chart.drawn:
+        display(Markdown(f"**{_markdown_text(chart.title)}**"))
+    else:
+        # An exported chart is displayed from its PNG file: the same bytes, rendered once.
+        png = files["png"].read_bytes() if files is not None else render(chart, "png")
+        display(Image(data=png, format="png", alt=chart.description))
     display(Markdown(f"*{chart.source_line}*"))
+
+
+def _markdown_text(text: str) -> str:
+    """Return ``text`` with the characters Markdown would read as markup escaped."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>#|" else c for c in text)

@@ -1,4 +1,8 @@
-"""A finished chart: the figure with its title, source line, provenance and the numbers it plots."""
+"""A finished chart: the figure with its title, source line, provenance and the numbers it plots.
+
+A chart with nothing to draw (every value hidden) is a *sentence*: a :class:`Chart` without a
+figure, whose title says why; it is shown as text and saved as its numbers only.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,24 @@ from analysis.charts.style import GREY
 
 @dataclass
 class Chart:
-    """A finished chart with its provenance and the numbers it plots."""
+    """A finished chart with its provenance and the numbers it plots.
+
+    ``figure`` is None for a sentence: a chart with nothing to draw, whose title says why.
+    """
 
     slug: str
     title: str
     description: str
-    figure: Figure
+    figure: Figure | None
     data: pd.DataFrame
     sources: tuple[str, ...]
     statuses: tuple[str, ...]
     source_line: str
+
+    @property
+    def drawn(self) -> bool:
+        """Tell whether the chart is a picture (False: a sentence, shown as text)."""
+        return self.figure is not None
 
     def metadata(self) -> dict[str, str]:
         """Return the Title and Description written into the PNG and SVG files."""
@@ -85,4 +97,20 @@ def compose(
     fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     return Chart(
         slug, title, description, fig, data.reset_index(drop=True), sources, statuses, line
+    )
+
+
+def sentence(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    data: pd.DataFrame,
+    sources: tuple[str, ...],
+    statuses: tuple[str, ...],
+    line: str,
+) -> Chart:
+    """Return a chart with nothing to draw: ``title`` is the sentence a reader gets instead."""
+    return Chart(
+        slug, title, description, None, data.reset_index(drop=True), sources, statuses, line
     )

@@ -22,6 +22,7 @@ def sidecar(chart: Chart, notebook: str = "", order: int = 0) -> dict[str, Any]:
     """Return what a gallery needs to list a chart: its words, provenance and file names.
 
     ``order`` is the chart's place among those a notebook shows (1, 2, ...; 0 if unknown).
+    A sentence (a chart with nothing to draw) names its CSV file only.
     """
     return {
         "slug": chart.slug,
@@ -32,7 +33,7 @@ def sidecar(chart: Chart, notebook: str = "", order: int = 0) -> dict[str, Any]:
         "source_line": chart.source_line,
         "notebook": notebook,
         "order": order,
-        "files": {fmt: f"{chart.slug}.{fmt}" for fmt in chart_files.FORMATS},
+        "files": {fmt: f"{chart.slug}.{fmt}" for fmt in chart_files.formats(chart)},
     }
 
 
@@ -102,7 +103,7 @@ class ExportRun:
                 break
             named = dataclasses.replace(chart, slug=name)
             if self._holds(named, done[name]) and self._same_files(name, files):
-                return self._paths(name)
+                return self._paths(name, files)
         named = dataclasses.replace(chart, slug=name)
         return _write(named, files, self.directory, self.notebook, len(done) + 1)
 
@@ -112,15 +113,15 @@ class ExportRun:
 
     def _same_files(self, name: str, files: dict[str, bytes]) -> bool:
         """Tell whether the files named ``name`` hold exactly ``files``."""
-        paths = self._paths(name)
+        paths = self._paths(name, files)
         return all(
             paths[fmt].is_file() and paths[fmt].read_bytes() == content
             for fmt, content in files.items()
         )
 
-    def _paths(self, name: str) -> dict[str, Path]:
-        """Return the paths of the files of the chart exported as ``name``."""
-        formats = (*chart_files.FORMATS, SIDECAR)
+    def _paths(self, name: str, files: Mapping[str, bytes]) -> dict[str, Path]:
+        """Return the paths of the ``files`` (by format) of the chart exported as ``name``."""
+        formats = (*files, SIDECAR)
         return {fmt: self.directory / f"{name}.{fmt}" for fmt in formats}
 
 

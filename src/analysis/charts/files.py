@@ -18,12 +18,20 @@ FORMATS = ("png", "svg", "csv")
 LAYOUT_DIGITS = 5  # axes positions, as fractions of the figure, once laid out
 
 
+def formats(chart: Chart) -> tuple[str, ...]:
+    """Return the formats a chart is saved in: ``FORMATS``, or only CSV for a sentence."""
+    return FORMATS if chart.drawn else ("csv",)
+
+
 def render(chart: Chart, fmt: str) -> bytes:
     """Return the chart as PNG or SVG bytes, identical for identical input.
 
     The first rendering fixes the figure's layout, so later changes to the figure are not
     laid out again. SVG files get a ``<title>`` and ``<desc>`` and ids numbered in order.
+    A sentence (a chart without a figure) has no picture: rendering one is a ValueError.
     """
+    if chart.figure is None:
+        raise ValueError(f"chart {chart.slug!r} is a sentence, not a picture: {chart.title}")
     meta = chart.metadata()
     if fmt == "png":
         meta = {**meta, "Software": None}
@@ -88,16 +96,13 @@ def _label_svg(content: bytes, chart: Chart) -> bytes:
 
 
 def contents(chart: Chart) -> dict[str, bytes]:
-    """Return the chart's files by format (``FORMATS``): PNG, SVG, and the numbers as CSV."""
-    return {
-        "png": render(chart, "png"),
-        "svg": render(chart, "svg"),
-        "csv": spreadsheet.to_csv(chart.data).encode(),
-    }
+    """Return the chart's files by format (``formats``): PNG, SVG, and the numbers as CSV."""
+    pictures = {fmt: render(chart, fmt) for fmt in formats(chart) if fmt != "csv"}
+    return {**pictures, "csv": spreadsheet.to_csv(chart.data).encode()}
 
 
 def save(chart: Chart, directory: str | Path) -> dict[str, Path]:
-    """Write ``<slug>.png``, ``<slug>.svg`` and ``<slug>.csv`` into ``directory``."""
+    """Write ``<slug>.png``, ``<slug>.svg`` and ``<slug>.csv`` (a sentence: the CSV only)."""
     return write_files(chart.slug, contents(chart), directory)
 
 

@@ -74,7 +74,8 @@ Output files in DIR:
   victims_by_eligibility_status.csv victims by eligibility status, with percent
   closure_outcomes.csv             (with --closures) yes / no / unknown answers to the three
                                    closure questions, counting every case closure
-  victims_by_gender_identity.csv   victims by gender identity (free text trimmed, case-folded;
+  victims_by_gender_identity.csv   victims by gender identity (free text grouped trimmed,
+                                   ignoring case, each group in its most used spelling;
                                    identities of fewer than threshold persons merged into
                                    "another identity", always), with percent
   victims_by_age_band.csv          victims by age at intake: under 18, 18-24, 25-34, 35-44,

@@ -175,17 +175,21 @@ def render(notebook: Any, title: str, *, show_code: bool = False) -> str:
 
 def summarize(title: str, ppr_summary: dict, staging: Path) -> dict:
     """Return ``summary.json``: the ``ppr`` summary with the report's title and files."""
-    chart_files = sorted(p.name for p in (staging / CHART_DIR).glob("*.json"))
-    slugs = [name.removesuffix(".json") for name in chart_files]
+    sidecars = sorted((staging / CHART_DIR).glob("*.json"))
+    files = [json.loads(p.read_text(encoding="utf-8"))["files"] for p in sidecars]
     return {
         "title": title,
         **ppr_summary,
         "produced_by": PRODUCER,
         "format_version": FORMAT_VERSION,
         "report": PAGE,
+        # A chart with nothing to draw (a sentence) has its CSV and sidecar only.
         "charts": [
-            {fmt: f"{CHART_DIR}/{slug}.{fmt}" for fmt in (*charts.FORMATS, "json")}
-            for slug in slugs
+            {
+                **{fmt: f"{CHART_DIR}/{name}" for fmt, name in named.items()},
+                "json": f"{CHART_DIR}/{path.name}",
+            }
+            for named, path in zip(files, sidecars, strict=True)
         ],
         "tables": [f"{TABLE_DIR}/{name}" for name in ppr_summary["outputs"]],
         "outputs": sorted(OUTPUT_ENTRIES),

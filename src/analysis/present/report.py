@@ -209,8 +209,9 @@ def gallery_entries(root: Path, rendered: list[Rendered]) -> list[dict[str, Any]
         sidecars.sort(key=lambda s: (s.get("order", 0), s["slug"]))
         for entry in sidecars:
             entry["dir"] = f"{CHART_DIR}/{page.stem}"
-            png = (directory / entry["files"]["png"]).read_bytes()
-            entry["width"], entry["height"] = struct.unpack(">II", png[16:24])
+            if "png" in entry["files"]:  # a sentence (nothing to draw) has no picture
+                png = (directory / entry["files"]["png"]).read_bytes()
+                entry["width"], entry["height"] = struct.unpack(">II", png[16:24])
         entries.extend(sidecars)
     return entries
 

@@ -11,6 +11,11 @@ suppressed, a lower threshold, a failed disclosure audit) say NOT FOR PUBLICATIO
 title, and their data carry the notice column the ``ppr`` tables carry: every label comes from
 the :class:`~analysis.records.release.Release` given.
 
+A chart none of whose values is shown draws no empty axis: it is a sentence (a chart without a
+figure) whose title says how many cells are hidden, how they are marked and where to look
+instead. Each figure is 11 inches wide, as wide as its title needs, and more when its years or
+quarters need it for their tick labels.
+
 The charts over time are here; the breakdowns of victims are in ``breakdown`` and the labels
 every one of them carries in ``labels``.
 """
@@ -25,7 +30,10 @@ import pandas as pd
 from analysis import charts
 from analysis.present.record_charts.labels import (
     HIDDEN_HATCH,
+    HIDDEN_REASON,
+    all_of,
     finish_record_chart,
+    hidden_marks,
     shown_numbers,
     shown_percents,
     shown_text,
@@ -38,15 +46,21 @@ def clients_by_fiscal_year(
     protected: Mapping[str, pd.DataFrame],
     release: Release,
 ) -> charts.Chart:
-    """Return stacked bars of victims and family members per fiscal year, labelled."""
+    """Return stacked bars of victims and family members per fiscal year, labelled.
+
+    When no year's clients can be drawn (all hidden), a sentence says so and gives the Total.
+    """
     shown = protected["fiscal_year"]
     years = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL]
     victims, family = shown_numbers(years["victims"]), shown_numbers(years["family_members"])
     clients = shown_numbers(years["clients"])
+    split = victims.notna() & family.notna()
+    total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+    if not (split | clients.notna()).any():
+        return _years_hidden(shown, years, total, release)
     x = np.arange(len(years))
     with charts.style():
-        fig, ax = charts.new_figure(8.5, 4.8)
-        split = victims.notna() & family.notna()
+        fig, ax = charts.new_figure(max(11.0, 0.8 * len(years) + 2.0), 4.8)
         parts = (
             ("Victims", victims, charts.PALETTE["blue"], "white"),
             ("Family members", family, charts.PALETTE["orange"], "black"),
@@ -84,7 +98,6 @@ def clients_by_fiscal_year(
         ax.set_ylim(0, max(bottom.max(), 1) * 1.4)  # room for the legend above the bars
         charts.thousands(ax, "y")
         ax.legend(loc="upper left", frameon=False, title="bold figure on top: all clients")
-        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
         first, last = years.iloc[0], years.iloc[-1]
         if np.isnan(clients.iloc[0]) or np.isnan(clients.iloc[-1]):
             finding = f"clients per fiscal year, FY{first['fiscal_year']}-FY{last['fiscal_year']}"
@@ -118,24 +131,117 @@ def clients_by_fiscal_year(
         )
 
 
+def _years_hidden(
+    shown: pd.DataFrame, years: pd.DataFrame, total: pd.Series, release: Release
+) -> charts.Chart:
+    """Return the sentence that replaces the fiscal-year chart when no year's count is shown."""
+    n = len(years)
+    overall = f"; {_in_all(total['clients'], 'clients', 'over all years')}"
+    finding = (
+        f"no fiscal year's clients can be drawn: the client counts of "
+        f"{all_of(n, 'fiscal year', 'fiscal years')} {'is' if n == 1 else 'are'} hidden "
+        f"({hidden_marks(years['clients'])}; {HIDDEN_REASON}){overall}"
+    )
+    prefix = release.chart_title_prefix()
+    return finish_record_chart(
+        None,
+        slug="records-clients-by-fiscal-year",
+        title=f"{prefix}{finding}",
+        description=(
+            f"{prefix}no chart is drawn: {finding}. The table gives each year as it is shown."
+        ),
+        data=shown,
+        release=release,
+    )
+
+
+def _in_all(cell: object, noun: str, scope: str) -> str:
+    """Return a Total cell as words: ``386 entries over all quarters``, or that it is hidden."""
+    text = shown_text(cell)
+    shown = text.replace(",", "").isdigit()
+    return f"{text} {noun} {scope}" if shown else f"the total {scope} is hidden too"
+
+
+def _quarter_positions(quarters: pd.DataFrame) -> np.ndarray:
+    """Return the x position of each quarter's bar: in order, with a gap between fiscal years."""
+    years = quarters["fiscal_year"].astype(int).factorize()[0]
+    return np.arange(len(quarters)) + years * 0.6
+
+
+def _quarters_width(quarters: pd.DataFrame) -> float:
+    """Return the width of a chart by quarter, in inches: 11, or more for many quarters."""
+    return max(11.0, 0.3 * len(quarters) + 2.0)
+
+
+def _quarters_hidden(
+    shown: pd.DataFrame,
+    cells: pd.Series,
+    *,
+    slug: str,
+    what: str,
+    reason: str,
+    overall: str,
+    release: Release,
+) -> charts.Chart:
+    """Return the sentence that replaces a chart by quarter when no quarter's value is shown."""
+    n = len(cells)
+    finding = (
+        f"no quarter can be drawn: the {what} of {all_of(n, 'quarter', 'quarters')} "
+        f"{'is' if n == 1 else 'are'} hidden ({hidden_marks(cells)}; {reason}); "
+        f"{overall}"
+    )
+    prefix = release.chart_title_prefix()
+    return finish_record_chart(
+        None,
+        slug=slug,
+        title=f"{prefix}{finding}",
+        description=(
+            f"{prefix}no chart is drawn: {finding}. The table gives each quarter as it is shown."
+        ),
+        data=shown,
+        release=release,
+    )
+
+
 def entries_by_quarter(
     protected: Mapping[str, pd.DataFrame],
     release: Release,
 ) -> charts.Chart:
-    """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled."""
+    """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled.
+
+    When no quarter's count is shown, a sentence says so and points to the yearly counts.
+    """
     shown = protected["quarter"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     entries = shown_numbers(quarters["entries"])
-    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    if entries.isna().all():
+        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+        return _quarters_hidden(
+            shown,
+            quarters["entries"],
+            slug="records-entries-by-quarter",
+            what="entry counts",
+            overall=(
+                f"{_in_all(total['entries'], 'entries', 'over all quarters')}; "
+                "the fiscal-year table gives the entries of each year"
+            ),
+            reason=HIDDEN_REASON,
+            release=release,
+        )
+    x = _quarter_positions(quarters)
     with charts.style():
-        fig, ax = charts.new_figure(10.0, 4.6)
+        fig, ax = charts.new_figure(_quarters_width(quarters), 4.6)
         heights = entries.fillna(0).to_numpy()
         ax.bar(x, heights, width=0.85, color=charts.PALETTE["blue"])
+        stub = heights.max() * 0.02  # a hidden count: a hatched stub, not a value
         for i, value in enumerate(entries):
             if np.isnan(value):
-                ax.bar(x[i], 0, width=0.85, hatch=HIDDEN_HATCH, edgecolor=charts.GREY)
+                ax.bar(
+                    x[i], stub, width=0.85, color="white", hatch=HIDDEN_HATCH, edgecolor=charts.GREY
+                )
             text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
-            ax.text(x[i], heights[i], text, ha="center", va="bottom", fontsize=7, rotation=90)
+            top = stub if np.isnan(value) else heights[i]
+            ax.text(x[i], top, text, ha="center", va="bottom", fontsize=7, rotation=90)
         ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
         for year, group in quarters.groupby("fiscal_year", sort=False):
             middle = x[group.index].mean()
@@ -153,18 +259,15 @@ def entries_by_quarter(
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
         prefix = release.chart_title_prefix()
+        best = int(np.nanargmax(entries.to_numpy(dtype=float)))
+        peak = quarters.iloc[best]
+        most = f"{int(entries.iloc[best]):,} (FY{peak['fiscal_year']} Q{peak['quarter']})"
         if entries.isna().any():
-            finding = (
-                f"program entries per quarter, {int(entries.isna().sum())} of {len(entries)} "
-                "quarters hidden"
-            )
+            hidden = int(entries.isna().sum())
+            shown_quarters = f"{len(entries) - hidden} of {len(entries)} quarters shown"
+            finding = f"entries per quarter: at most {most}, in the {shown_quarters}"
         else:
-            best = int(np.argmax(entries.to_numpy()))
-            peak = quarters.iloc[best]
-            finding = (
-                f"program entries per quarter peaked at {int(entries.iloc[best]):,} in "
-                f"FY{peak['fiscal_year']} Q{peak['quarter']}"
-            )
+            finding = f"program entries per quarter peaked at {most.replace(' (', ' in ')[:-1]}"
         return finish_record_chart(
             fig,
             slug="records-entries-by-quarter",
@@ -183,13 +286,32 @@ def matched_within_48h(
     protected: Mapping[str, pd.DataFrame],
     release: Release,
 ) -> charts.Chart:
-    """Return bars of the share of entries matched within 48 hours, per fiscal quarter."""
+    """Return bars of the share of entries matched within 48 hours, per fiscal quarter.
+
+    When no quarter's share is shown, a sentence says so and gives the share over all quarters.
+    """
     shown = protected["matched_within_48h"]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     share = shown_percents(quarters["percent_yes"])
-    x = np.arange(len(quarters)) + quarters["fiscal_year"].astype(int).factorize()[0] * 0.6
+    total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+    overall = shown_percents(pd.Series([total["percent_yes"]])).iloc[0]
+    if share.isna().all():
+        return _quarters_hidden(
+            shown,
+            quarters["percent_yes"],
+            slug="records-matched-within-48h",
+            what="shares of entries matched within 48 hours",
+            reason="each is the share of a hidden count",
+            overall=(
+                "over all quarters the share is hidden too"
+                if np.isnan(overall)
+                else f"over all quarters, {overall:.1f}% of entries were matched"
+            ),
+            release=release,
+        )
+    x = _quarter_positions(quarters)
     with charts.style():
-        fig, ax = charts.new_figure(10.0, 4.6)
+        fig, ax = charts.new_figure(_quarters_width(quarters), 4.6)
         heights = share.fillna(0).to_numpy()
         ax.bar(x, heights, width=0.85, color=charts.PALETTE["green"])
         for i, value in enumerate(share):
@@ -216,8 +338,6 @@ def matched_within_48h(
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
         prefix = release.chart_title_prefix()
-        total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
-        overall = shown_percents(pd.Series([total["percent_yes"]])).iloc[0]
         finding = (
             "share of entries matched to a provider within 48 hours, per quarter"
             if np.isnan(overall)

@@ -44,9 +44,12 @@ def folded_text(values: pd.Series) -> pd.Series:
 
 
 def _latest_persons(prepared: pd.DataFrame, entries: pd.DataFrame, column: str) -> pd.Series:
-    """Return ``column`` of each person's latest entry (``prepared`` keeps the entries' index)."""
-    latest = prepared.loc[prepared["latest"], "row"]
-    return entries[column].iloc[latest.to_numpy()].reset_index(drop=True)
+    """Return ``column`` of each person's latest entry, in the order of the entries (the file's).
+
+    ``prepared`` keeps the entries' positions.
+    """
+    latest = np.sort(prepared.loc[prepared["latest"], "row"].to_numpy())
+    return entries[column].iloc[latest].reset_index(drop=True)
 
 
 def _groups_table(column: str, labels: pd.Series, order: list[str]) -> pd.DataFrame:
@@ -61,16 +64,48 @@ def _counts_table(column: str, counts: pd.Series, order: list[str]) -> pd.DataFr
     return with_total(table, [column], {"victims": int(counts.sum())})
 
 
-def _label_counts(values: pd.Series) -> pd.Series:
-    """Return persons per folded label (``folded_text``), each distinct raw value folded once."""
+def _label_counts(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Return persons per folded label (``folded_text``) and the spelling each label is shown in.
+
+    The spelling of a label is the one most of its persons' values have once trimmed and
+    NFC-normalized (case and inner spaces as written); of equally common spellings, the one
+    seen first in ``values``. Each distinct raw value is folded once.
+    """
     codes, uniques = pd.factorize(values.fillna("").astype(str), use_na_sentinel=True)
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    labels = folded_text(pd.Series(uniques, dtype=object))
+    raw = pd.Series(uniques, dtype=object)
+    labels = folded_text(raw)
     result = pd.Series(counts, index=pd.Index(labels, dtype=object)).groupby(level=0).sum()
     missing = int((codes < 0).sum())
     if missing:
         result.loc[UNKNOWN] = result.get(UNKNOWN, 0) + missing
-    return result.astype("int64")
+    # factorize numbers the distinct values in order of first appearance: ties go to the first.
+    spellings = raw.str.strip().str.normalize("NFC")
+    return result.astype("int64"), _majority_spellings(labels, spellings, counts)
+
+
+def _majority_spellings(
+    labels: pd.Series, spellings: pd.Series, persons: np.ndarray
+) -> dict[str, str]:
+    """Return each label's most common spelling; of equally common ones, the first seen.
+
+    The three are aligned, one item per distinct raw value in order of first appearance: its
+    folded label, its spelling and its number of persons. A label that folds to the Total
+    row's name keeps its folded form, so that it is never read as that row.
+    """
+    tally: dict[tuple[str, str], int] = {}  # keeps the order of first appearance
+    pairs = zip(labels.tolist(), spellings.tolist(), strict=True)
+    for key, n in zip(pairs, persons.tolist(), strict=True):
+        tally[key] = tally.get(key, 0) + n
+    chosen: dict[str, tuple[str, int]] = {}
+    for (label, spelling), n in tally.items():  # in order of first appearance
+        if label not in chosen or n > chosen[label][1]:
+            chosen[label] = (spelling, n)
+    folded_total = TOTAL.casefold()
+    return {
+        label: label if label == folded_total else spelling
+        for label, (spelling, _) in chosen.items()
+    }
 
 
 def _merged_counts(counts: pd.Series, threshold: int, limit: int | None, other: str):
@@ -97,11 +132,24 @@ def _free_text_table(
 
 
 def _free_text_counts_table(
-    counts: pd.Series, column: str, threshold: int, limit: int | None, other: str
+    counts: pd.Series,
+    column: str,
+    threshold: int,
+    limit: int | None,
+    other: str,
+    spellings: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Return the table of :func:`_free_text_table` from persons per folded label."""
+    """Return the table of :func:`_free_text_table` from persons per folded label.
+
+    A named group is shown in its spelling in ``spellings`` (folded label: spelling), if given;
+    ``other`` and ``unknown`` as they are. Only named groups' spellings are ever looked up.
+    """
     merged, kept = _merged_counts(counts, threshold, limit, other)
-    return _counts_table(column, merged, [*kept, other, UNKNOWN])
+    table = _counts_table(column, merged, [*kept, other, UNKNOWN])
+    if spellings is not None:
+        named = table[column].isin(kept)
+        table.loc[named, column] = table.loc[named, column].map(spellings)
+    return table
 
 
 def _free_text(
@@ -112,9 +160,12 @@ def _free_text(
     limit: int | None,
     other: str,
 ) -> pd.DataFrame:
-    """Return persons by the folded free text ``column`` of their latest entry, merged."""
-    counts = _label_counts(_latest_persons(prepared, entries, column))
-    return _free_text_counts_table(counts, column, threshold, limit, other)
+    """Return persons by the folded free text ``column`` of their latest entry, merged.
+
+    Each named group is labelled with the spelling most of its persons use (``_label_counts``).
+    """
+    counts, spellings = _label_counts(_latest_persons(prepared, entries, column))
+    return _free_text_counts_table(counts, column, threshold, limit, other, spellings)
 
 
 def victims_by_gender_identity(
@@ -122,9 +173,10 @@ def victims_by_gender_identity(
 ) -> pd.DataFrame:
     """Return ``gender_identity,victims`` by the latest entry's gender identity, then Total.
 
-    The free text is trimmed, NFC-normalized and case-folded; identities held by fewer than
-    ``threshold`` persons are merged into ``another identity`` (so a rare label is never
-    shown); blank is ``unknown``.
+    Identities are grouped by their free text trimmed, NFC-normalized and case-folded, and each
+    group is shown in the spelling most of its persons use (ties: the first in the file);
+    identities held by fewer than ``threshold`` persons are merged into ``another identity``
+    (so a rare label is never shown); blank is ``unknown``.
     """
     return _free_text(prepared, entries, "gender_identity", threshold, None, OTHER_IDENTITY)
 
