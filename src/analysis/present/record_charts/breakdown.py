@@ -28,15 +28,25 @@ from analysis.records.release import Release
 BREAKDOWN_TITLES = {
     "gender_identity": "Gender identity",
     "age_band": "Age at intake",
+    "broad_age_band": "Age at intake (broad bands)",
+    "minor_or_adult": "Age at intake: minor or adult",
     "country_of_origin": "Country of origin",
     "referral_source": "Referral source",
 }
 
 
+def _breakdowns(shown: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Return the breakdown tables ``shown`` holds: ages at the grain published (``ppr.grains``)."""
+    return [
+        name if name in shown else ppr.grains.table_at_grain(shown, name)
+        for name in ppr.BREAKDOWN_VICTIMS
+    ]
+
+
 def _long_breakdowns(shown: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Return the shown breakdown tables stacked: breakdown, group, victims, percent."""
     frames = []
-    for name in ppr.BREAKDOWN_VICTIMS:
+    for name in _breakdowns(shown):
         table = shown[name]
         frames.append(
             pd.DataFrame(
@@ -98,7 +108,7 @@ def who_the_clients_are(
         name: _drawn_groups(
             data[(data["breakdown"] == name) & (data["group"] != disclosure.TOTAL_LABEL)]
         )
-        for name in ppr.BREAKDOWN_VICTIMS
+        for name in _breakdowns(protected)
     }
     prefix = release.chart_title_prefix()
     slug = "records-who-the-clients-are"

@@ -38,7 +38,7 @@ from analysis.present.record_charts.labels import (
     shown_percents,
     shown_text,
 )
-from analysis.records import disclosure
+from analysis.records import disclosure, ppr
 from analysis.records.release import Release
 
 
@@ -162,15 +162,57 @@ def _in_all(cell: object, noun: str, scope: str) -> str:
     return f"{text} {noun} {scope}" if shown else f"the total {scope} is hidden too"
 
 
+PERIODS = {"quarter": ("quarter", "Q"), "half": ("half-year", "H"), None: ("fiscal year", "FY")}
+"""A table's period column (None: fiscal years only), its word, and its tick label's prefix."""
+
+
+def _period_column(table: pd.DataFrame) -> str | None:
+    """Return the period column of a table by period (``quarter``, ``half``), None by year."""
+    return next((c for c in ("quarter", "half") if c in table.columns), None)
+
+
+def _period_labels(periods: pd.DataFrame) -> list[str]:
+    """Return each period's tick label: ``Q1``, ``H2``, or ``FY2016`` for a table by year."""
+    column = _period_column(periods)
+    prefix = PERIODS[column][1]
+    values = periods["fiscal_year"] if column is None else periods[column]
+    return [f"{prefix}{v}" for v in values]
+
+
+def _period_name(row: pd.Series, column: str | None) -> str:
+    """Return a period as words: ``FY2016 Q3``, ``FY2016 H1`` or ``FY2016``."""
+    year = f"FY{row['fiscal_year']}"
+    return year if column is None else f"{year} {PERIODS[column][1]}{row[column]}"
+
+
 def _quarter_positions(quarters: pd.DataFrame) -> np.ndarray:
-    """Return the x position of each quarter's bar: in order, with a gap between fiscal years."""
+    """Return the x position of each period's bar: in order, with a gap between fiscal years."""
+    if _period_column(quarters) is None:
+        return np.arange(len(quarters), dtype=float)
     years = quarters["fiscal_year"].astype(int).factorize()[0]
     return np.arange(len(quarters)) + years * 0.6
 
 
 def _quarters_width(quarters: pd.DataFrame) -> float:
-    """Return the width of a chart by quarter, in inches: 11, or more for many quarters."""
+    """Return the width of a chart by period, in inches: 11, or more for many periods."""
     return max(11.0, 0.3 * len(quarters) + 2.0)
+
+
+def _year_labels(ax, quarters: pd.DataFrame, x: np.ndarray) -> None:
+    """Label each fiscal year under its periods' ticks (nothing for a table by year)."""
+    if _period_column(quarters) is None:
+        return
+    for year, group in quarters.groupby("fiscal_year", sort=False):
+        ax.annotate(
+            f"FY{year}",
+            (x[group.index].mean(), 0),
+            xytext=(0, -22),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontweight="bold",
+            annotation_clip=False,
+        )
 
 
 def _quarters_hidden(
@@ -183,10 +225,11 @@ def _quarters_hidden(
     overall: str,
     release: Release,
 ) -> charts.Chart:
-    """Return the sentence that replaces a chart by quarter when no quarter's value is shown."""
+    """Return the sentence that replaces a chart by period when no period's value is shown."""
     n = len(cells)
+    word = PERIODS[_period_column(shown)][0]
     finding = (
-        f"no quarter can be drawn: the {what} of {all_of(n, 'quarter', 'quarters')} "
+        f"no {word} can be drawn: the {what} of {all_of(n, word, word + 's')} "
         f"{'is' if n == 1 else 'are'} hidden ({hidden_marks(cells)}; {reason}); "
         f"{overall}"
     )
@@ -196,8 +239,29 @@ def _quarters_hidden(
         slug=slug,
         title=f"{prefix}{finding}",
         description=(
-            f"{prefix}no chart is drawn: {finding}. The table gives each quarter as it is shown."
+            f"{prefix}no chart is drawn: {finding}. The table gives each {word} as it is shown."
         ),
+        data=shown,
+        release=release,
+    )
+
+
+def _no_period_table(protected: Mapping[str, pd.DataFrame], release: Release) -> charts.Chart:
+    """Return the sentence that replaces the chart of entries by period when none is published."""
+    shown = protected["fiscal_year"]
+    total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
+    finding = (
+        "no chart by quarter or half-year: per quarter and per half-year most of the counts "
+        "would be hidden, so they are published per fiscal year only "
+        f"({_in_all(total['entries'], 'entries', 'over all years')}; the fiscal-year table and "
+        "chart give each year)"
+    )
+    prefix = release.chart_title_prefix()
+    return finish_record_chart(
+        None,
+        slug="records-entries-by-quarter",
+        title=f"{prefix}{finding}",
+        description=f"{prefix}no chart is drawn: {finding}.",
         data=shown,
         release=release,
     )
@@ -209,9 +273,17 @@ def entries_by_quarter(
 ) -> charts.Chart:
     """Return bars of program entries per fiscal quarter, grouped by fiscal year, labelled.
 
-    When no quarter's count is shown, a sentence says so and points to the yearly counts.
+    The quarters are those published: per half-year when the tables are published so
+    (``ppr.grains``), and a sentence pointing to the fiscal years when neither is. When no
+    period's count is shown, a sentence says so and points to the yearly counts.
     """
-    shown = protected["quarter"]
+    name = ppr.grains.table_at_grain(protected, "quarter")
+    if name is None:
+        return _no_period_table(protected, release)
+    shown = protected[name]
+    column = _period_column(shown)
+    word = PERIODS[column][0]
+    slug = f"records-entries-by-{word.replace(' ', '-')}"
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     entries = shown_numbers(quarters["entries"])
     if entries.isna().all():
@@ -219,10 +291,10 @@ def entries_by_quarter(
         return _quarters_hidden(
             shown,
             quarters["entries"],
-            slug="records-entries-by-quarter",
+            slug=slug,
             what="entry counts",
             overall=(
-                f"{_in_all(total['entries'], 'entries', 'over all quarters')}; "
+                f"{_in_all(total['entries'], 'entries', f'over all {word}s')}; "
                 "the fiscal-year table gives the entries of each year"
             ),
             reason=HIDDEN_REASON,
@@ -242,39 +314,28 @@ def entries_by_quarter(
             text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             top = stub if np.isnan(value) else heights[i]
             ax.text(x[i], top, text, ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
-        for year, group in quarters.groupby("fiscal_year", sort=False):
-            middle = x[group.index].mean()
-            ax.annotate(
-                f"FY{year}",
-                (middle, 0),
-                xytext=(0, -22),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontweight="bold",
-                annotation_clip=False,
-            )
+        ax.set_xticks(x, _period_labels(quarters), fontsize=7)
+        _year_labels(ax, quarters, x)
         ax.set_ylabel("Program entries (new and reopened cases)")
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
         prefix = release.chart_title_prefix()
         best = int(np.nanargmax(entries.to_numpy(dtype=float)))
-        peak = quarters.iloc[best]
-        most = f"{int(entries.iloc[best]):,} (FY{peak['fiscal_year']} Q{peak['quarter']})"
+        peak = _period_name(quarters.iloc[best], column)
+        most = f"{int(entries.iloc[best]):,} ({peak})"
         if entries.isna().any():
             hidden = int(entries.isna().sum())
-            shown_quarters = f"{len(entries) - hidden} of {len(entries)} quarters shown"
-            finding = f"entries per quarter: at most {most}, in the {shown_quarters}"
+            shown_quarters = f"{len(entries) - hidden} of {len(entries)} {word}s shown"
+            finding = f"entries per {word}: at most {most}, in the {shown_quarters}"
         else:
-            finding = f"program entries per quarter peaked at {most.replace(' (', ' in ')[:-1]}"
+            finding = f"program entries per {word} peaked at {most.replace(' (', ' in ')[:-1]}"
         return finish_record_chart(
             fig,
-            slug="records-entries-by-quarter",
+            slug=slug,
             title=f"{prefix}{finding}",
             description=(
                 f"{prefix}bars of program entries (new clients and reopened cases) per federal "
-                "fiscal quarter of intake, grouped by fiscal year, each labelled with its count. "
+                f"{word} of intake, grouped by fiscal year, each labelled with its count. "
                 "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
@@ -288,9 +349,11 @@ def matched_within_48h(
 ) -> charts.Chart:
     """Return bars of the share of entries matched within 48 hours, per fiscal quarter.
 
-    When no quarter's share is shown, a sentence says so and gives the share over all quarters.
+    Per half-year or fiscal year when the table is published so (``ppr.grains``). When no
+    period's share is shown, a sentence says so and gives the share over all periods.
     """
-    shown = protected["matched_within_48h"]
+    shown = protected[ppr.grains.table_at_grain(protected, "matched_within_48h")]
+    word = PERIODS[_period_column(shown)][0]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     share = shown_percents(quarters["percent_yes"])
     total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
@@ -303,9 +366,9 @@ def matched_within_48h(
             what="shares of entries matched within 48 hours",
             reason="each is the share of a hidden count",
             overall=(
-                "over all quarters the share is hidden too"
+                f"over all {word}s the share is hidden too"
                 if np.isnan(overall)
-                else f"over all quarters, {overall:.1f}% of entries were matched"
+                else f"over all {word}s, {overall:.1f}% of entries were matched"
             ),
             release=release,
         )
@@ -323,23 +386,13 @@ def matched_within_48h(
             else:
                 text = f"{value:.0f}%"
             ax.text(x[i], heights[i] + 1, text, ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_xticks(x, [f"Q{q}" for q in quarters["quarter"]], fontsize=7)
-        for year, group in quarters.groupby("fiscal_year", sort=False):
-            ax.annotate(
-                f"FY{year}",
-                (x[group.index].mean(), 0),
-                xytext=(0, -22),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontweight="bold",
-                annotation_clip=False,
-            )
+        ax.set_xticks(x, _period_labels(quarters), fontsize=7)
+        _year_labels(ax, quarters, x)
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
         prefix = release.chart_title_prefix()
         finding = (
-            "share of entries matched to a provider within 48 hours, per quarter"
+            f"share of entries matched to a provider within 48 hours, per {word}"
             if np.isnan(overall)
             else f"{overall:.1f}% of entries were matched to a provider within 48 hours"
         )
@@ -349,8 +402,8 @@ def matched_within_48h(
             title=f"{prefix}{finding}",
             description=(
                 f"{prefix}bars of the percentage of program entries whose answer to 'matched to "
-                "a service provider within 48 hours of referral?' is yes, per federal fiscal "
-                "quarter of intake, grouped by fiscal year; unknown answers count as not yes. "
+                f"a service provider within 48 hours of referral?' is yes, per federal {word} "
+                "of intake, grouped by fiscal year; unknown answers count as not yes. "
                 "A hidden percentage is a hatched stub labelled as the table shows it."
             ),
             data=shown,

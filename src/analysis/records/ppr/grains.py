@@ -259,3 +259,21 @@ def table_at_grain(shown: Mapping[str, pd.DataFrame], ladder: str) -> str | None
         if name is not None and name in shown:
             return name
     return None
+
+
+def shown_at_grain(
+    shown: Mapping[str, pd.DataFrame], summary: dict, ladder: str
+) -> pd.DataFrame | str:
+    """Return the table ``shown`` holds for ``ladder``, or a sentence saying why there is none."""
+    name = table_at_grain(shown, ladder)
+    if name is not None:
+        return shown[name]
+    found = ladder_of(ladder)
+    for entry in summary.get("grains", {}).get("tables", []):
+        if entry["table"] == ladder:
+            finer = " or ".join(found.by[: found.by.index(entry["published_by"])])
+            return (
+                f"No table by {finer}: {entry['coarser_because']}. The figures are published "
+                f"by {entry['published_by']} in {entry['file']}."
+            )
+    return f"No table by {found.by[0]} in these outputs."
