@@ -162,8 +162,12 @@ def _in_all(cell: object, noun: str, scope: str) -> str:
     return f"{text} {noun} {scope}" if shown else f"the total {scope} is hidden too"
 
 
-PERIODS = {"quarter": ("quarter", "Q"), "half": ("half-year", "H"), None: ("fiscal year", "FY")}
-"""A table's period column (None: fiscal years only), its word, and its tick label's prefix."""
+PERIODS = {
+    "quarter": ("quarter", "Q", "federal fiscal quarter"),
+    "half": ("half-year", "H", "half of a federal fiscal year"),
+    None: ("fiscal year", "FY", "federal fiscal year"),
+}
+"""A table's period column (None: fiscal years only): its word, tick prefix, and long name."""
 
 
 def _period_column(table: pd.DataFrame) -> str | None:
@@ -334,8 +338,9 @@ def entries_by_quarter(
             slug=slug,
             title=f"{prefix}{finding}",
             description=(
-                f"{prefix}bars of program entries (new clients and reopened cases) per federal "
-                f"{word} of intake, grouped by fiscal year, each labelled with its count. "
+                f"{prefix}bars of program entries (new clients and reopened cases) per "
+                f"{PERIODS[column][2]} of intake, grouped by fiscal year, each labelled with its "
+                "count. "
                 "Hidden counts are labelled as the protected table shows them."
             ),
             data=shown,
@@ -402,8 +407,10 @@ def matched_within_48h(
             title=f"{prefix}{finding}",
             description=(
                 f"{prefix}bars of the percentage of program entries whose answer to 'matched to "
-                f"a service provider within 48 hours of referral?' is yes, per federal {word} "
-                "of intake, grouped by fiscal year; unknown answers count as not yes. "
+                "a service provider within 48 hours of referral?' is yes, per "
+                f"{PERIODS[_period_column(shown)][2]} of intake"
+                f"{'' if _period_column(shown) is None else ', grouped by fiscal year'}; "
+                "unknown answers count as not yes. "
                 "A hidden percentage is a hatched stub labelled as the table shows it."
             ),
             data=shown,
