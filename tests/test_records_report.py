@@ -149,7 +149,9 @@ def test_the_folder_holds_page_charts_tables_and_summary(distinctive):
             words = sidecar["title"].split("(")[0].split(": ", 1)[1]  # after SYNTHETIC records:
             assert words.strip() in page_text(out).replace("&#39;", "'"), slug
     tables = {p.name for p in (out / "tables").iterdir()}
-    assert {"victims_by_gender_identity.csv", "matched_within_48h_by_quarter.csv"} <= tables
+    grains = json.loads((out / "tables" / "summary.json").read_text(encoding="utf-8"))["grains"]
+    matched = next(e["file"] for e in grains["tables"] if e["table"] == "matched_within_48h")
+    assert {"victims_by_gender_identity.csv", matched} <= tables
     assert "closure_outcomes.csv" in tables and "summary.json" in tables
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>SYNTHETIC records - Grantee review</title>" in page

@@ -38,6 +38,15 @@ from analysis.present.record_charts.labels import (
     shown_percents,
     shown_text,
 )
+from analysis.present.record_charts.periods import (
+    PERIODS,
+    chart_width,
+    period_column,
+    period_labels,
+    period_name,
+    positions,
+    year_labels,
+)
 from analysis.records import disclosure, ppr
 from analysis.records.release import Release
 
@@ -162,63 +171,6 @@ def _in_all(cell: object, noun: str, scope: str) -> str:
     return f"{text} {noun} {scope}" if shown else f"the total {scope} is hidden too"
 
 
-PERIODS = {
-    "quarter": ("quarter", "Q", "federal fiscal quarter"),
-    "half": ("half-year", "H", "half of a federal fiscal year"),
-    None: ("fiscal year", "FY", "federal fiscal year"),
-}
-"""A table's period column (None: fiscal years only): its word, tick prefix, and long name."""
-
-
-def _period_column(table: pd.DataFrame) -> str | None:
-    """Return the period column of a table by period (``quarter``, ``half``), None by year."""
-    return next((c for c in ("quarter", "half") if c in table.columns), None)
-
-
-def _period_labels(periods: pd.DataFrame) -> list[str]:
-    """Return each period's tick label: ``Q1``, ``H2``, or ``FY2016`` for a table by year."""
-    column = _period_column(periods)
-    prefix = PERIODS[column][1]
-    values = periods["fiscal_year"] if column is None else periods[column]
-    return [f"{prefix}{v}" for v in values]
-
-
-def _period_name(row: pd.Series, column: str | None) -> str:
-    """Return a period as words: ``FY2016 Q3``, ``FY2016 H1`` or ``FY2016``."""
-    year = f"FY{row['fiscal_year']}"
-    return year if column is None else f"{year} {PERIODS[column][1]}{row[column]}"
-
-
-def _quarter_positions(quarters: pd.DataFrame) -> np.ndarray:
-    """Return the x position of each period's bar: in order, with a gap between fiscal years."""
-    if _period_column(quarters) is None:
-        return np.arange(len(quarters), dtype=float)
-    years = quarters["fiscal_year"].astype(int).factorize()[0]
-    return np.arange(len(quarters)) + years * 0.6
-
-
-def _quarters_width(quarters: pd.DataFrame) -> float:
-    """Return the width of a chart by period, in inches: 11, or more for many periods."""
-    return max(11.0, 0.3 * len(quarters) + 2.0)
-
-
-def _year_labels(ax, quarters: pd.DataFrame, x: np.ndarray) -> None:
-    """Label each fiscal year under its periods' ticks (nothing for a table by year)."""
-    if _period_column(quarters) is None:
-        return
-    for year, group in quarters.groupby("fiscal_year", sort=False):
-        ax.annotate(
-            f"FY{year}",
-            (x[group.index].mean(), 0),
-            xytext=(0, -22),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontweight="bold",
-            annotation_clip=False,
-        )
-
-
 def _quarters_hidden(
     shown: pd.DataFrame,
     cells: pd.Series,
@@ -231,7 +183,7 @@ def _quarters_hidden(
 ) -> charts.Chart:
     """Return the sentence that replaces a chart by period when no period's value is shown."""
     n = len(cells)
-    word = PERIODS[_period_column(shown)][0]
+    word = PERIODS[period_column(shown)][0]
     finding = (
         f"no {word} can be drawn: the {what} of {all_of(n, word, word + 's')} "
         f"{'is' if n == 1 else 'are'} hidden ({hidden_marks(cells)}; {reason}); "
@@ -285,7 +237,7 @@ def entries_by_quarter(
     if name is None:
         return _no_period_table(protected, release)
     shown = protected[name]
-    column = _period_column(shown)
+    column = period_column(shown)
     word = PERIODS[column][0]
     slug = f"records-entries-by-{word.replace(' ', '-')}"
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
@@ -304,9 +256,9 @@ def entries_by_quarter(
             reason=HIDDEN_REASON,
             release=release,
         )
-    x = _quarter_positions(quarters)
+    x = positions(quarters)
     with charts.style():
-        fig, ax = charts.new_figure(_quarters_width(quarters), 4.6)
+        fig, ax = charts.new_figure(chart_width(quarters), 4.6)
         heights = entries.fillna(0).to_numpy()
         ax.bar(x, heights, width=0.85, color=charts.PALETTE["blue"])
         stub = heights.max() * 0.02  # a hidden count: a hatched stub, not a value
@@ -318,14 +270,14 @@ def entries_by_quarter(
             text = shown_text(quarters["entries"].iloc[i]) if np.isnan(value) else f"{int(value):,}"
             top = stub if np.isnan(value) else heights[i]
             ax.text(x[i], top, text, ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_xticks(x, _period_labels(quarters), fontsize=7)
-        _year_labels(ax, quarters, x)
+        ax.set_xticks(x, period_labels(quarters), fontsize=7)
+        year_labels(ax, quarters, x)
         ax.set_ylabel("Program entries (new and reopened cases)")
         ax.set_ylim(0, max(heights.max(), 1) * 1.15)
         charts.thousands(ax, "y")
         prefix = release.chart_title_prefix()
         best = int(np.nanargmax(entries.to_numpy(dtype=float)))
-        peak = _period_name(quarters.iloc[best], column)
+        peak = period_name(quarters.iloc[best], column)
         most = f"{int(entries.iloc[best]):,} ({peak})"
         if entries.isna().any():
             hidden = int(entries.isna().sum())
@@ -358,7 +310,7 @@ def matched_within_48h(
     period's share is shown, a sentence says so and gives the share over all periods.
     """
     shown = protected[ppr.grains.table_at_grain(protected, "matched_within_48h")]
-    word = PERIODS[_period_column(shown)][0]
+    word = PERIODS[period_column(shown)][0]
     quarters = shown[shown["fiscal_year"] != disclosure.TOTAL_LABEL].reset_index(drop=True)
     share = shown_percents(quarters["percent_yes"])
     total = shown[shown["fiscal_year"] == disclosure.TOTAL_LABEL].iloc[0]
@@ -377,9 +329,9 @@ def matched_within_48h(
             ),
             release=release,
         )
-    x = _quarter_positions(quarters)
+    x = positions(quarters)
     with charts.style():
-        fig, ax = charts.new_figure(_quarters_width(quarters), 4.6)
+        fig, ax = charts.new_figure(chart_width(quarters), 4.6)
         heights = share.fillna(0).to_numpy()
         ax.bar(x, heights, width=0.85, color=charts.PALETTE["green"])
         for i, value in enumerate(share):
@@ -391,8 +343,8 @@ def matched_within_48h(
             else:
                 text = f"{value:.0f}%"
             ax.text(x[i], heights[i] + 1, text, ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_xticks(x, _period_labels(quarters), fontsize=7)
-        _year_labels(ax, quarters, x)
+        ax.set_xticks(x, period_labels(quarters), fontsize=7)
+        year_labels(ax, quarters, x)
         ax.set_ylabel("Entries matched within 48 hours (%)")
         ax.set_ylim(0, 118)
         prefix = release.chart_title_prefix()
@@ -408,8 +360,8 @@ def matched_within_48h(
             description=(
                 f"{prefix}bars of the percentage of program entries whose answer to 'matched to "
                 "a service provider within 48 hours of referral?' is yes, per "
-                f"{PERIODS[_period_column(shown)][2]} of intake"
-                f"{'' if _period_column(shown) is None else ', grouped by fiscal year'}; "
+                f"{PERIODS[period_column(shown)][2]} of intake"
+                f"{'' if period_column(shown) is None else ', grouped by fiscal year'}; "
                 "unknown answers count as not yes. "
                 "A hidden percentage is a hatched stub labelled as the table shows it."
             ),
