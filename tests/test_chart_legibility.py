@@ -51,7 +51,7 @@ def stretched(name: str, table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
     for column in table.columns:
         text = table[column].astype(str)
-        if column not in ("fiscal_year", "quarter", "percent", "percent_yes"):
+        if column not in ("fiscal_year", "quarter", "half", "percent", "percent_yes"):
             counts = text.str.fullmatch(r"\d+")
             table[column] = text.where(~counts, (pd.to_numeric(text.where(counts)) * STRETCH)
                                        .astype("Int64").astype(str))  # fmt: skip

@@ -295,3 +295,64 @@ def test_a_panel_with_every_count_hidden_is_a_line_of_text(protected):
         {**protected[True], **everything}, release.Release(synthetic=True)
     )
     assert not chart.drawn and "no breakdown of victims can be drawn" in chart.title
+
+
+# ------------------------------------------------------------------------------------------
+# Tables at a coarser grain (ppr.grains): the charts draw the grain published
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def coarser(catalog: Catalog) -> dict[float, tuple]:
+    """Protected tables of synthetic exports of ~40 and ~400 entries: coarser grains published."""
+    from analysis.records import examples
+
+    out = {}
+    for scale in (0.005, 0.05):
+        tables, summary, state = examples.synthetic_tables(catalog, scale=scale)
+        out[scale] = (tables, summary, state)
+    return out
+
+
+def tick_texts(chart: charts.Chart) -> list[str]:
+    return [t.get_text() for t in chart.figure.axes[0].get_xticklabels()]
+
+
+def test_entries_are_drawn_per_half_year_when_published_so(coarser):
+    tables, summary, state = coarser[0.05]
+    assert "half_year" in tables and "quarter" not in tables
+    chart = record_charts.entries_by_quarter(tables, state)
+    assert chart.slug == "records-entries-by-half-year" and chart.drawn
+    assert set(tick_texts(chart)) <= {"H1", "H2"} and "half-year" in chart.title
+    assert chart.data.drop(columns=ppr.NOTICE_COLUMN).equals(tables["half_year"])
+
+
+def test_entries_with_no_table_by_period_are_a_sentence_pointing_to_the_years(coarser):
+    tables, summary, state = coarser[0.005]
+    assert ppr.grains.table_at_grain(tables, "quarter") is None
+    chart = record_charts.entries_by_quarter(tables, state)
+    assert not chart.drawn and "per fiscal year only" in chart.title
+    total = tables["fiscal_year"]["entries"].iloc[-1]
+    assert f"{int(total):,} entries over all years" in chart.title
+
+
+def test_the_48_hour_chart_draws_the_fiscal_years_when_published_so(coarser):
+    tables, summary, state = coarser[0.005]
+    assert "matched_within_48h_by_fiscal_year" in tables
+    chart = record_charts.matched_within_48h(tables, state)
+    years = tables["matched_within_48h_by_fiscal_year"]["fiscal_year"].tolist()[:-1]
+    if chart.drawn:
+        assert tick_texts(chart) == [f"FY{y}" for y in years]
+    else:
+        assert "fiscal year" in chart.title
+
+
+def test_merged_age_bands_are_the_age_panel(coarser):
+    tables, summary, state = coarser[0.005]
+    name = ppr.grains.table_at_grain(tables, "age_band")
+    assert name != "age_band"
+    chart = record_charts.who_the_clients_are(tables, state)
+    assert set(chart.data["breakdown"]) == {*ppr.BREAKDOWN_VICTIMS} - {"age_band"} | {name}
+    if chart.drawn:
+        titles = [ax.get_title(loc) for ax in chart.figure.axes for loc in ("left", "center")]
+        assert record_charts.BREAKDOWN_TITLES[name] in titles
