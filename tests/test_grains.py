@@ -107,33 +107,35 @@ def test_mostly_means_more_than_half(hidden, cells, mostly):
     assert grains.is_mostly(hidden, cells) is mostly
 
 
-def quarter_table(entries: list[int]) -> pd.DataFrame:
+def quarter_table(entries: list[int], family: list[int] | None = None) -> pd.DataFrame:
     """Return a counted quarter table of one fiscal year: these entries, one person each."""
+    family = family or [0] * len(entries)
     rows = [
         {"fiscal_year": "2016", "quarter": str(q + 1), "entries": n, "victims": n,
-         "family_members": 0, "clients": n}
-        for q, n in enumerate(entries)
+         "family_members": f, "clients": n + f}
+        for q, (n, f) in enumerate(zip(entries, family, strict=True))
     ]  # fmt: skip
-    total = sum(entries)
+    total, members = sum(entries), sum(family)
     rows.append(
         {"fiscal_year": "Total", "quarter": "", "entries": total, "victims": total,
-         "family_members": 0, "clients": total}
+         "family_members": members, "clients": total + members}
     )  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def test_half_the_cells_small_is_not_mostly_small():
-    # Four quarters, two of them small: 6 of 16 cells small (family members are 0, shown).
-    assert not grains.mostly_small(quarter_table([3, 4, 20, 30]), "quarter", 11)
-    # 8 of 16 small: exactly half, still not mostly.
-    table = quarter_table([3, 4, 20, 30])
-    table.loc[2, "family_members"] = table.loc[3, "family_members"] = 5
-    assert not grains.mostly_small(table, "quarter", 11)
-    # 9 of 16: mostly.
-    table.loc[0, "family_members"] = 20
-    table.loc[1, "entries"] = 2
-    table.loc[2, "victims"] = 5
-    assert grains.mostly_small(table, "quarter", 11)
+@pytest.mark.parametrize(
+    ("entries", "family", "least", "mostly"),
+    [
+        ([3, 4, 20, 30], [0, 0, 0, 0], 6, False),  # entries, victims, clients of two quarters
+        ([3, 4, 20, 40], [0, 0, 2, 0], 8, False),  # + a small family count and its partner
+        ([3, 4, 20, 40], [0, 0, 2, 2], 10, True),  # 10 of 16: mostly
+        ([3, 4, 5, 30], [0, 0, 0, 0], 9, True),  # 9 of 16 small
+    ],
+)
+def test_what_protection_must_hide_decides_the_first_grain(entries, family, least, mostly):
+    table = quarter_table(entries, family)
+    assert grains.least_hidden(table, "quarter", 11) == least
+    assert grains.surely_mostly_hidden(table, "quarter", 11) is mostly
 
 
 def test_the_48_hour_table_is_never_finer_than_the_table_it_matches():
@@ -177,8 +179,11 @@ def test_on_random_records_the_grains_are_consistent_and_audited(drawn, threshol
         present = [n for n in ladder.steps if n is not None and n in shown]
         name = ladder.steps[steps[ladder.name]]
         assert present == ([name] if name is not None else [])
-        if name is not None and steps[ladder.name] < len(ladder.steps) - 1:
-            assert not grains.is_mostly(*grains.hidden_cells(shown[name], name))
+        if name is not None:
+            hidden, _ = grains.hidden_cells(shown[name], name)
+            assert hidden >= grains.least_hidden(counted[name], name, threshold)  # a lower bound
+            if steps[ladder.name] < len(ladder.steps) - 1:
+                assert not grains.is_mostly(*grains.hidden_cells(shown[name], name))
     whole = {"quarter": "quarter", "half_year": "half_year", None: "fiscal_year"}
     period = whole[grains.ladder_of("quarter").steps[steps["quarter"]]]
     matched = grains.ladder_of("matched_within_48h").steps[steps["matched_within_48h"]]

@@ -13,8 +13,9 @@ marks. The grains, finest first, are declared here and nowhere else (:data:`LADD
 
 A table is **mostly hidden** when more than half (:data:`MOSTLY_HIDDEN`) of its count cells
 outside the Total row are hidden. The choice is made in two passes, both deterministic: first
-each ladder starts at its finest table whose small counts (1 to threshold - 1, which must be
-hidden) are not most of its cells; then the tables are protected, and while a published table
+each ladder starts at its finest table that any protection would not leave mostly hidden (its
+small counts, 1 to threshold - 1, must be hidden, and one more cell of each row sum holding
+exactly one of them); then the tables are protected, and while a published table
 of a ladder is mostly hidden after protection and a coarser grain exists, that ladder moves one
 grain coarser and every table is protected again. Without suppression every table stays at
 its finest grain. The record (``summary.json``: ``grains``) names the decision for each ladder,
@@ -85,10 +86,27 @@ def is_mostly(hidden: int, cells: int) -> bool:
     return cells > 0 and hidden > MOSTLY_HIDDEN * cells
 
 
-def mostly_small(table: pd.DataFrame, name: str, threshold: int) -> bool:
-    """Tell whether most count cells of a counted table are small (1 to threshold - 1)."""
-    cells = count_cells(table, name)
-    return is_mostly(sum(1 for v in cells if 0 < int(v) < threshold), len(cells))
+def least_hidden(table: pd.DataFrame, name: str, threshold: int) -> int:
+    """Return how many count cells outside Total any protection of a counted table hides.
+
+    Every small count (1 to threshold - 1), and one more cell of each row sum (such as
+    clients = victims + family members) holding exactly one small count: a sum with one hidden
+    cell would give it back, and the audit never lets that pass.
+    """
+    layout = TABLES[name][1]
+    total = layout.total_row(table)
+    least = sum(1 for v in count_cells(table, name) if 0 < int(v) < threshold)
+    for whole, parts in layout.column_relations:
+        for row in range(len(table)):
+            values = [int(table[column].iat[row]) for column in (whole, *parts)]
+            if row != total and sum(1 for v in values if 0 < v < threshold) == 1:
+                least += 1
+    return least
+
+
+def surely_mostly_hidden(table: pd.DataFrame, name: str, threshold: int) -> bool:
+    """Tell whether any protection of a counted table would leave it mostly hidden."""
+    return is_mostly(least_hidden(table, name, threshold), len(count_cells(table, name)))
 
 
 def hidden_cells(table: pd.DataFrame, name: str) -> tuple[int, int]:
@@ -117,7 +135,7 @@ def movable(counted: Mapping[str, pd.DataFrame]) -> set[str]:
 
 
 def first_steps(counted: Mapping[str, pd.DataFrame], threshold: int) -> dict[str, int]:
-    """Return each ladder's finest step whose counted table is not mostly small counts.
+    """Return each ladder's finest step whose counted table is not surely mostly hidden.
 
     A ladder whose coarser grains were not counted stays at its finest.
     """
@@ -128,7 +146,7 @@ def first_steps(counted: Mapping[str, pd.DataFrame], threshold: int) -> dict[str
             continue
         found = len(ladder.steps) - 1
         for index, name in enumerate(ladder.steps):
-            if name in counted and not mostly_small(counted[name], name, threshold):
+            if name in counted and not surely_mostly_hidden(counted[name], name, threshold):
                 found = index
                 break
         steps[ladder.name] = found
@@ -231,7 +249,7 @@ def _reason(ladder: Ladder, steps: Mapping[str, int], why: Mapping[str, str]) ->
         )
     finer = " and by ".join(ladder.by[:step])
     found = (
-        "its small counts alone"
+        "its small counts and the cells that must be hidden with them"
         if why.get(ladder.name) == "small counts"
         else "once the tables were protected"
     )
