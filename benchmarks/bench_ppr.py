@@ -464,20 +464,32 @@ def suppression_figures(folder: Path, work: Path, source: Path | None) -> str:
     summary = json.loads((work / "on" / "summary.json").read_text(encoding="utf-8"))
     found = summary["disclosure"]
     hidden = "/".join(str(n) for n in found["hidden_cells"].values())
-    large = large_cells(work / "off", int(summary["threshold"]))
-    share = found["hidden_cells"]["suppressed"] / large if large else 0.0
+    threshold = int(summary["threshold"])
+    loss = found.get("information_loss")
+    if loss is not None:  # of the tables as published (at their grains)
+        share = loss["share_of_cells_at_least_threshold_hidden"]
+    else:  # before information_loss was recorded: against the unsuppressed tables
+        large = large_cells(work / "off", threshold)
+        share = found["hidden_cells"]["suppressed"] / large if large else 0.0
+    cells = large_cells(work / "on", -1)
     choice = found.get("choice", {})
     method = choice.get("method", "rounds (before)").split(" (")[0]
     gap = f"{choice['gap']:.1%}" if "gap" in choice else "-"
+    grains = "/".join(e["published_by"] for e in summary.get("grains", {}).get("tables", []))
     return (
         f"{data_rows(folder / 'entries.csv'):>9,} entries  {on:6.2f} s / {off:5.2f} s = "
-        f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8}  large hidden {share:6.1%}  "
-        f"{method}, gap {gap}, audit {'passes' if found['audit']['protected'] else 'FAILS'}"
+        f"{on / off:5.2f}x  hidden <11/suppressed {hidden:>8} of {cells:,} count cells  "
+        f"large hidden {share:6.1%}  {method}, gap {gap}, "
+        f"audit {'passes' if found['audit']['protected'] else 'FAILS'}"
+        f"{f'  grains {grains}' if grains else ''}"
     )
 
 
 def large_cells(raw: Path, threshold: int) -> int:
-    """Return how many count cells of an unsuppressed ppr output are at least ``threshold``."""
+    """Return how many count cells of a ppr output show a count of at least ``threshold``.
+
+    With a negative threshold: how many count cells it has, shown or hidden.
+    """
     from analysis.records import ppr
 
     total = 0
@@ -488,7 +500,11 @@ def large_cells(raw: Path, threshold: int) -> int:
                     total += sum(
                         1
                         for column in layout.count_columns
-                        if row.get(column, "").isdigit() and int(row[column]) >= threshold
+                        if column in row
+                        and (
+                            threshold < 0
+                            or (row[column].isdigit() and int(row[column]) >= threshold)
+                        )
                     )
     return total
 
