@@ -117,11 +117,11 @@ proven, the cells hidden by mark, the share of counts of 11 or more hidden, and 
 Coarser grains (with suppression): a table is "mostly hidden" when more than half of its
 count cells outside the Total row are hidden. Quarters, the 48-hour table and age bands are
 published at the finest grain at which they are not mostly hidden (quarter, half-year, fiscal
-year; age bands, broad bands, minor or adult), decided first from what any protection must
-hide (the small counts, and one more cell of each row sum holding exactly one), then again
-after protection; the file of a finer grain is then not written, the coarser file's notice
-column says why, and summary.json (grains) records each choice. --no-suppress keeps every
-table at its finest grain.
+year; age bands, broad bands, minor or adult), decided first from what protection hides
+before any choice (the small counts, and one more cell of each row sum holding exactly one),
+then again after protection; the file of a finer grain is then not written, the coarser
+file's notice column says why, and summary.json (grains) records each choice. --no-suppress
+keeps every table at its finest grain.
 
 With --no-suppress, or a --threshold below the default 11, every file says NOT FOR
 PUBLICATION (--threshold 1 hides nothing); --no-suppress shows every count. If the audit of

@@ -106,5 +106,8 @@ def check(directory: Path, width: int | None = None) -> tuple[audit.Result, dict
         recorded = summary.get("disclosure", {}).get("protection_width")
         width = recorded if isinstance(recorded, int) else None
     closures = summary.get("totals", {}).get("closures")
-    record, result = audit_summary(tables, threshold, periods, width, closures)
+    try:
+        record, result = audit_summary(tables, threshold, periods, width, closures)
+    except ValueError as exc:  # a set of tables ppr never writes together
+        raise InputError(f"{path}: outputs: {exc}; not a ppr output") from None
     return result, summary, record

@@ -11,11 +11,17 @@ marks. The grains, finest first, are declared here and nowhere else (:data:`LADD
 - victims by age band, by broad age band (``under 18``, ``18-34``, ``35-54``,
   ``55 and over``), by minor or adult.
 
+The first pass is a prediction: where the other marks alone already pin a lone small count of
+a row sum (possible when relations between marks leave it one value, which no hiding could
+widen), protection hides no partner for it, and a table may then be published one grain
+coarser than its protected finer grain strictly needed: it errs towards the coarser table.
+
 A table is **mostly hidden** when more than half (:data:`MOSTLY_HIDDEN`) of its count cells
 outside the Total row are hidden. The choice is made in two passes, both deterministic: first
-each ladder starts at its finest table that any protection would not leave mostly hidden (its
-small counts, 1 to threshold - 1, must be hidden, and one more cell of each row sum holding
-exactly one of them); then the tables are protected, and while a published table
+each ladder starts at its finest table that is not mostly hidden by what protection hides in
+it before any choice (:func:`least_hidden`: its small counts, 1 to threshold - 1, and one more
+cell of each row sum holding exactly one of them, which would otherwise give it back); then
+the tables are protected, and while a published table
 of a ladder is mostly hidden after protection and a coarser grain exists, that ladder moves one
 grain coarser and every table is protected again. Without suppression every table stays at
 its finest grain. The record (``summary.json``: ``grains``) names the decision for each ladder,
@@ -87,11 +93,12 @@ def is_mostly(hidden: int, cells: int) -> bool:
 
 
 def least_hidden(table: pd.DataFrame, name: str, threshold: int) -> int:
-    """Return how many count cells outside Total any protection of a counted table hides.
+    """Return how many count cells outside Total protection hides before choosing any.
 
     Every small count (1 to threshold - 1), and one more cell of each row sum (such as
     clients = victims + family members) holding exactly one small count: a sum with one hidden
-    cell would give it back, and the audit never lets that pass.
+    cell would give it back. (Where the other marks alone already pin that count to one value,
+    the audit demands no partner: then this overstates by one.)
     """
     layout = TABLES[name][1]
     total = layout.total_row(table)
@@ -105,7 +112,7 @@ def least_hidden(table: pd.DataFrame, name: str, threshold: int) -> int:
 
 
 def surely_mostly_hidden(table: pd.DataFrame, name: str, threshold: int) -> bool:
-    """Tell whether any protection of a counted table would leave it mostly hidden."""
+    """Tell whether what protection hides before any choice (:func:`least_hidden`) is most."""
     return is_mostly(least_hidden(table, name, threshold), len(count_cells(table, name)))
 
 
@@ -249,7 +256,7 @@ def _reason(ladder: Ladder, steps: Mapping[str, int], why: Mapping[str, str]) ->
         )
     finer = " and by ".join(ladder.by[:step])
     found = (
-        "its small counts and the cells that must be hidden with them"
+        "its small counts and the cells hidden with them"
         if why.get(ladder.name) == "small counts"
         else "once the tables were protected"
     )

@@ -270,14 +270,17 @@ def relations_of(
 ) -> list[relations.Relation]:
     """Return every relation the tables imply (counted tables, or as shown: labels are read).
 
-    ValueError if ``tables`` hold one ladder's table at two grains (``GRAIN_LADDERS``): the
-    relations between two grains of one count are not declared, as they are never published
-    together.
+    ValueError if ``tables`` hold one ladder's table at two grains (``GRAIN_LADDERS``), or a
+    48-hour table without the table whose rows it matches: the relations between them are not
+    declared, as they are never published so.
     """
     for steps in GRAIN_LADDERS:
         present = [name for name in steps if name in tables]
         if len(present) > 1:
             raise ValueError(f"tables {present} count one thing at two grains; publish one")
+    for name, (whole, _) in MATCHED_TABLES.items():
+        if name in tables and whole not in tables:
+            raise ValueError(f"table {name} matches the rows of {whole}, which is missing")
     layouts = {name: TABLES[name][1] for name in tables}
     via = {"cohort": cohort_mapping(periods)}
     return relations.build(tables, layouts, STATEMENTS, MEASURES, via)
