@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from analysis import cli
 from analysis.records import disclosure, ppr, reading, release
 from analysis.records.disclosure import audit, relations
+from analysis.records.disclosure.programs import Program
 from analysis.records.ppr import protection
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries
@@ -253,3 +254,26 @@ def test_audit_command_on_a_ppr_run(tmp_path, capsys):
     # A stricter width than the run's is checked too, and may fail, never crash.
     assert cli.main(["audit", str(out), "--width", "40"]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_solutions_found_in_one_box_witness_another_only_when_they_lie_in_it():
+    a, b, total = ("t", 0, "a"), ("t", 0, "b"), ("t", 0, "T")
+    sums = [relations.Relation("sum", ((a, 1.0), (b, 1.0), (total, -1.0)), relations.EQ)]
+    box = {a: (1.0, 10.0), b: (1.0, 10.0), total: (2.0, 20.0)}
+    program = Program([a, b, total], box, sums, {})
+    assert program.solve({a: 1.0}, duals=False).value == pytest.approx(1.0)
+    assert program.solve({a: -1.0}, duals=False).value == pytest.approx(-10.0)
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    # A wider box keeps both solutions as witnesses; a box neither lies in keeps none.
+    program.set_box({b: (1.0, 12.0)})
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    program.set_box({a: (2.0, 9.0)})
+    assert program.witnessed(a) == (math.inf, -math.inf)
+    assert program.solve({a: 1.0}, duals=False).value == pytest.approx(2.0)
+    program.set_box({a: (1.0, 10.0)})
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    # Duals only when asked for, or added after the solve.
+    solution = program.solve({a: 1.0}, duals=False)
+    assert len(solution.row_dual) == 0 and len(solution.col_dual) == 0
+    solution = program.with_duals(solution)
+    assert len(solution.row_dual) == 1 and len(solution.col_dual) == 3

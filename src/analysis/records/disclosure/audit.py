@@ -90,14 +90,14 @@ class _Auditor:
         new = [c for c in cells if c not in self.bands]
         if new:
             self.pattern.stretch({c: box[c] for c in new if box[c][1] < self.threshold})
-        for cell in new:
-            seen = self.pattern.witnessed(cell)
-            ends = []
-            for sign, end, found in ((1.0, box[cell][0], seen[0]), (-1.0, box[cell][1], seen[1])):
-                ends.append(
+        ends: dict[Cell, list[float]] = {cell: [] for cell in new}
+        for sign, side in ((1.0, 0), (-1.0, 1)):  # all least values first, then all greatest
+            for cell in new:
+                end, found = box[cell][side], self.pattern.witnessed(cell)[side]
+                ends[cell].append(
                     end if sign * (found - end) <= TOLERANCE else self.pattern.end(cell, sign)
                 )
-            self.bands[cell] = (ends[0], ends[1])
+        self.bands.update((cell, (low, high)) for cell, (low, high) in ends.items())
         return {c: self.bands[c] for c in cells}
 
     def enough(self, cell: Cell, mark: tuple[float, float], low: float, high: float) -> bool:

@@ -9,8 +9,9 @@ program is built, so code that never audits a hidden cell never loads it.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,12 +19,17 @@ from analysis.records.disclosure.relations import EQ, Relation
 from analysis.records.disclosure.suppression import Cell
 
 DUAL_TOLERANCE = 1e-9
+POINT_TOLERANCE = 1e-9  # how far outside a new box a remembered solution may lie (bounds)
+POOL = 4096  # solutions remembered for later boxes (the latest)
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 
 
 @dataclass(frozen=True)
 class Solution:
-    """One solve: its status, objective value, values, and the duals of rows and columns."""
+    """One solve: its status, objective value, values, and the duals of rows and columns.
+
+    The duals are empty when the solve did not ask for them (:meth:`Program.with_duals`).
+    """
 
     status: str
     value: float
@@ -88,6 +94,8 @@ class Program:
         self.costs: dict[int, float] = {}
         self.low = np.full(len(self.cells), math.inf)
         self.high = np.full(len(self.cells), -math.inf)
+        self.bounds = (lows, highs)
+        self.points: deque[np.ndarray] = deque(maxlen=POOL)  # the latest optimal solutions
         self.feasible = False
 
     def _implied(self, terms: dict[int, float], rhs: float, sense: str, box) -> bool:
@@ -112,17 +120,30 @@ class Program:
         """Change the bounds of the cells named in ``box``; the rest keep theirs.
 
         No lower bound may go below the cell's first one (rows it implied were left out).
+        The solutions found in earlier boxes that lie in the new one are feasible in it too
+        (the rows never change): they are the witnesses to start from.
         """
         cells = [c for c in box if c in self.index]
         if cells:
             lows, highs = self._limits(cells, box)
             where = np.array([self.index[c] for c in cells], dtype=np.int32)
             self.highs.changeColsBounds(len(cells), where, lows, highs)
+            self.bounds[0][where], self.bounds[1][where] = lows, highs
         self.low[:] = math.inf
         self.high[:] = -math.inf
+        if self.points:
+            points = np.array(self.points)
+            lows, highs = self.bounds
+            inside = (points >= lows - POINT_TOLERANCE) & (points <= highs + POINT_TOLERANCE)
+            kept = points[inside.all(axis=1)]
+            if len(kept):
+                self.low, self.high = kept.min(axis=0), kept.max(axis=0)
 
-    def solve(self, objective: Mapping[Cell, float]) -> Solution:
-        """Minimise ``sum(k * cell)``; remember the range of values every solution gives."""
+    def solve(self, objective: Mapping[Cell, float], duals: bool = True) -> Solution:
+        """Minimise ``sum(k * cell)``; remember the range of values every solution gives.
+
+        Without ``duals`` an optimal solution carries none (:meth:`with_duals` adds them).
+        """
         wanted = {self.index[c]: float(k) for c, k in objective.items()}
         change = {i: 0.0 for i in self.costs if i not in wanted} | wanted
         if change:
@@ -134,21 +155,23 @@ class Program:
         codes = self._highspy.HighsModelStatus
         empty = np.zeros(0)
         if status == codes.kOptimal:
-            solution = self.highs.getSolution()
-            x = np.asarray(solution.col_value)
+            x = np.asarray(self.highs.getSolution().col_value)
             self.low, self.high = np.minimum(self.low, x), np.maximum(self.high, x)
+            self.points.append(x)
             self.feasible = True
-            return Solution(
-                OPTIMAL,
-                self.highs.getInfo().objective_function_value,
-                x,
-                np.asarray(solution.row_dual),
-                np.asarray(solution.col_dual),
-            )
+            solution = Solution(OPTIMAL, self.highs.getObjectiveValue(), x, empty, empty)
+            return self.with_duals(solution) if duals else solution
         if status == codes.kUnbounded or (status == codes.kUnboundedOrInfeasible and self.feasible):
             return Solution(UNBOUNDED, -math.inf, empty, empty, empty)
         message = self.highs.modelStatusToString(status)
         return Solution(INFEASIBLE, math.nan, empty, empty, empty, message)
+
+    def with_duals(self, solution: Solution) -> Solution:
+        """Return ``solution`` (the last one this program solved) with its duals."""
+        found = self.highs.getSolution()
+        return replace(
+            solution, row_dual=np.asarray(found.row_dual), col_dual=np.asarray(found.col_dual)
+        )
 
     def witnessed(self, cell: Cell) -> tuple[float, float]:
         """Return the least and greatest value of ``cell`` in the solutions found so far."""
@@ -166,7 +189,7 @@ class Program:
             open_ = [c for c in targets if sign > 0 or not math.isinf(targets[c][1])]
             while open_:
                 before = len(open_)
-                if self.solve({c: sign for c in open_}).status != OPTIMAL:
+                if self.solve({c: sign for c in open_}, duals=False).status != OPTIMAL:
                     break
                 open_ = [c for c in open_ if not self._reached(c, targets[c][end], sign)]
                 if len(open_) == before:
@@ -250,15 +273,15 @@ class LinearPrograms:
         program = self.program(cell)
         if top not in self.seeded:
             self.seeded.add(top)
-            program.solve({c: 1.0 for c in program.cells})
+            program.solve({c: 1.0 for c in program.cells}, duals=False)
             bounded = {c: -1.0 for c in program.cells if not math.isinf(self.box[c][1])}
             if bounded:
-                program.solve(bounded)
+                program.solve(bounded, duals=False)
         return program.witnessed(cell)
 
     def end(self, cell: Cell, sign: float) -> float:
         """Return the least (``sign`` 1) or greatest (-1) feasible value of ``cell``."""
-        solution = self.program(cell).solve({cell: sign})
+        solution = self.program(cell).solve({cell: sign}, duals=False)
         if solution.status == UNBOUNDED:
             return -sign * math.inf
         if solution.status != OPTIMAL:
