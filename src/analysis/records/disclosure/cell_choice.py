@@ -121,6 +121,10 @@ class Intruder:
                 if abs(self.program.witnessed(cell)[end] - target) <= EPSILON:
                     ends[cell].append(target)
                     continue
+                proven = self.program.proven_end(cell, sign)
+                if proven is not None:
+                    ends[cell].append(proven)
+                    continue
                 solution = self.program.solve({cell: sign}, duals=False)
                 ends[cell].append(sign * solution.value if solution.status == OPTIMAL else target)
         return {cell: (low, high) for cell, (low, high) in ends.items()}
