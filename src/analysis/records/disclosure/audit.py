@@ -29,7 +29,8 @@ their mark's are reported (``Result.narrowed``).
 
 For speed, a few programs first push all small cells of a component to their ends at once
 (``Program.stretch``); only a cell no such solution has shown at both ends of its mark gets
-its own two programs.
+its own two programs, and a band's end needs none when a solution attains the bound that
+propagating the marks through the relations implies (``Program.proven_end``).
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
 

@@ -4,6 +4,12 @@ Each program is built once in HiGHS (``highspy``) and re-solved with only its ob
 its bounds) changed, from the previous basis. Free cells linked by relations form one
 component, and each component is one :class:`Program`. ``highspy`` is imported when the first
 program is built, so code that never audits a hidden cell never loads it.
+
+Fewer solves, same answers: every solution found is a feasible point, so it shows values a cell
+can take (``witnessed``), in its own box and in any later box it lies in; and an end that a
+solution attains at the bound the rows imply by propagation (:func:`implied_bounds`) is that
+end, with no program of its own (``proven_end``). Neither shortcut loosens a tolerance: a
+cell not shown at its end this way still gets its own program.
 """
 
 from __future__ import annotations
