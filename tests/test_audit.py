@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from analysis import cli
 from analysis.records import disclosure, ppr, reading, release
 from analysis.records.disclosure import audit, cell_choice, relations
-from analysis.records.disclosure.programs import Program, implied_bounds
+from analysis.records.disclosure.programs import Program
+from analysis.records.disclosure.propagation import implied_bounds
 from analysis.records.ppr import protection
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries

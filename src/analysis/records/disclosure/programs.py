@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from analysis.records.disclosure.propagation import at_most, implied_bounds
 from analysis.records.disclosure.relations import EQ, Relation
 from analysis.records.disclosure.suppression import Cell
 
@@ -28,7 +29,6 @@ DUAL_TOLERANCE = 1e-9
 POINT_TOLERANCE = 1e-9  # how far outside a new box a remembered solution may lie (bounds)
 POOL = 4096  # solutions remembered for later boxes (the latest)
 PROOF_TOLERANCE = 1e-9  # a solution this close to a propagated bound attains it
-PROPAGATION_PASSES = 100
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 
 
@@ -105,7 +105,7 @@ class Program:
         self.bounds = (lows, highs)
         self.points: deque[np.ndarray] = deque(maxlen=POOL)  # the latest optimal solutions
         self.feasible = False
-        self.rows_at_most = _at_most(starts, columns, coefficients, lower, upper)
+        self.rows_at_most = at_most(starts, columns, coefficients, lower, upper)
         self.implied: tuple[np.ndarray, np.ndarray] | None = None  # of the current box
 
     def _implied(self, terms: dict[int, float], rhs: float, sense: str, box) -> bool:
@@ -337,71 +337,3 @@ class LinearPrograms:
                 ends.append(sign * solution.value)
                 binding |= program.binding(solution)
         return ends[0], ends[1], binding
-
-
-@dataclass(frozen=True)
-class AtMost:
-    """Rows as ``sum(k * x) <= rhs``, one entry per term (an equality gives two rows)."""
-
-    row: np.ndarray
-    column: np.ndarray
-    coefficient: np.ndarray
-    rhs: np.ndarray
-
-
-def _at_most(starts, columns, coefficients, lower, upper) -> AtMost:
-    """Return the rows of a program (as HiGHS takes them) as rows ``<= rhs``."""
-    ends = [*starts[1:], len(columns)]
-    row, column, coefficient, rhs = [], [], [], []
-    for start, end, low, high in zip(starts, ends, lower, upper, strict=True):
-        for sign, limit in ((1.0, high), (-1.0, -low)):
-            if math.isinf(limit):
-                continue
-            row.extend([len(rhs)] * (end - start))
-            column.extend(columns[start:end])
-            coefficient.extend(sign * k for k in coefficients[start:end])
-            rhs.append(limit)
-    return AtMost(
-        np.array(row, dtype=np.int64),
-        np.array(column, dtype=np.int64),
-        np.array(coefficient, dtype=np.double),
-        np.array(rhs, dtype=np.double),
-    )
-
-
-def implied_bounds(
-    rows: AtMost, lows: np.ndarray, highs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return bounds every feasible point obeys: the box tightened by propagating the rows.
-
-    Each row ``sum(k * x) <= rhs`` bounds each of its cells by what the others' boxes leave
-    (the least the others can add); repeated while a bound moves, at most
-    ``PROPAGATION_PASSES`` times. Every bound returned is valid, if not always the tightest.
-    """
-    low, high = lows.astype(np.double), highs.astype(np.double)
-    if not len(rows.rhs):
-        return low, high
-    k, column, count = rows.coefficient, rows.column, len(rows.rhs)
-    usable = k != 0
-    for _ in range(PROPAGATION_PASSES):
-        with np.errstate(invalid="ignore"):
-            least = np.where(k > 0, k * low[column], k * high[column])
-        least = np.where(usable, least, 0.0)
-        endless = np.isinf(least)
-        finite = np.where(endless, 0.0, least)
-        total = np.bincount(rows.row, weights=finite, minlength=count)
-        endless_total = np.bincount(rows.row, weights=endless, minlength=count)
-        rest = total[rows.row] - finite
-        bounded = usable & (endless_total[rows.row] - endless == 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            bound = (rows.rhs[rows.row] - rest) / k
-        new_high, new_low = high.copy(), low.copy()
-        up = bounded & (k > 0)
-        np.minimum.at(new_high, column[up], bound[up])
-        down = bounded & (k < 0)
-        np.maximum.at(new_low, column[down], bound[down])
-        moved = (new_high < high - PROOF_TOLERANCE).any() or (new_low > low + PROOF_TOLERANCE).any()
-        low, high = new_low, new_high
-        if not moved:
-            break
-    return low, high
