@@ -313,3 +313,12 @@ def test_bands_proven_by_propagation_equal_the_programs_optimum(drawn, threshold
         least = intruder.program.solve({cell: 1.0}, duals=False).value
         greatest = -intruder.program.solve({cell: -1.0}, duals=False).value
         assert least == pytest.approx(low, abs=1e-6) and greatest == pytest.approx(high, abs=1e-6)
+
+
+def test_a_program_whose_rows_its_box_implies_has_no_rows_and_proves_its_box():
+    alone = ("t", 0, "a")
+    at_least_zero = [relations.Relation("non_negative", ((alone, -1.0),), relations.LE)]
+    program = Program([alone], {alone: (1.0, 10.0)}, at_least_zero, {})
+    assert program.rows == [] and len(program.rows_at_most.rhs) == 0
+    program.solve({alone: 1.0}, duals=False)
+    assert program.proven_end(alone, 1.0) == 1.0 and program.proven_end(alone, -1.0) is None

@@ -36,7 +36,7 @@ def at_most(
     upper: Sequence[float],
 ) -> AtMost:
     """Return the rows of a program (as HiGHS takes them) as rows ``<= rhs``."""
-    ends = [*starts[1:], len(columns)]
+    ends = [*starts[1:], len(columns)] if len(starts) else []
     row, column, coefficient, rhs = [], [], [], []
     for start, end, low, high in zip(starts, ends, lower, upper, strict=True):
         for sign, limit in ((1.0, high), (-1.0, -low)):
