@@ -115,8 +115,17 @@ class _Auditor:
         band = self.bands_of([cell])[cell]
         return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
 
-    def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
-        """Return findings (for ``cells``, default every hidden one) and binding relations."""
+    def check(
+        self,
+        shown: Mapping[Cell, int | str],
+        cells: Iterable[Cell] | None = None,
+        binding_wanted: bool = True,
+    ):
+        """Return findings (for ``cells``, default every hidden one) and binding relations.
+
+        Without ``binding_wanted`` (an audit that adds no cell) no binding relations are
+        sought, and an interval's end a solution already proves needs no program.
+        """
         values, box = bounds(shown, self.threshold)
         system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
@@ -126,7 +135,7 @@ class _Auditor:
             low, high = system.witnessed(cell)
             protected = self.enough(cell, box[cell], low, high)
             if not protected:
-                low, high, binding[cell] = system.interval(cell)
+                low, high, binding[cell] = system.interval(cell, binding_wanted)
                 protected = self.enough(cell, box[cell], low, high)
             band = self.bands.get(cell, (low, high))
             findings.append(Finding(cell, str(shown[cell]), low, high, band, protected))
@@ -154,7 +163,7 @@ def audit(
         else:
             pattern[cell] = 0 if int(value) == 0 else max(int(value), threshold)
     auditor = _Auditor(pattern, relations, threshold, width)
-    findings, _, small, contradictions = auditor.check(shown)
+    findings, _, small, contradictions = auditor.check(shown, binding_wanted=False)
     return Result(threshold, auditor.width, tuple(findings), small, contradictions)
 
 

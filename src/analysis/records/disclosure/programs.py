@@ -322,12 +322,22 @@ class LinearPrograms:
             return math.nan
         return sign * solution.value
 
-    def interval(self, cell: Cell) -> tuple[float, float, set[Relation]]:
-        """Return the cell's least and greatest feasible value and the relations binding them."""
+    def interval(
+        self, cell: Cell, binding_wanted: bool = True
+    ) -> tuple[float, float, set[Relation]]:
+        """Return the cell's least and greatest feasible value and the relations binding them.
+
+        Without ``binding_wanted`` an end a solution already proves is taken as it is (see
+        :meth:`Program.proven_end`), with no program and no binding relations of its own.
+        """
         program = self.program(cell)
         ends, binding = [], set()
         for sign in (1.0, -1.0):
-            solution = program.solve({cell: sign})
+            proven = None if binding_wanted else program.proven_end(cell, sign)
+            if proven is not None:
+                ends.append(proven)
+                continue
+            solution = program.solve({cell: sign}, duals=binding_wanted)
             if solution.status == UNBOUNDED:
                 ends.append(-sign * math.inf)
             elif solution.status != OPTIMAL:
@@ -335,5 +345,6 @@ class LinearPrograms:
                 ends.append(math.nan)
             else:
                 ends.append(sign * solution.value)
-                binding |= program.binding(solution)
+                if binding_wanted:
+                    binding |= program.binding(solution)
         return ends[0], ends[1], binding
