@@ -322,3 +322,21 @@ def test_a_program_whose_rows_its_box_implies_has_no_rows_and_proves_its_box():
     assert program.rows == [] and len(program.rows_at_most.rhs) == 0
     program.solve({alone: 1.0}, duals=False)
     assert program.proven_end(alone, 1.0) == 1.0 and program.proven_end(alone, -1.0) is None
+
+
+def test_only_the_latest_solutions_are_kept(monkeypatch):
+    from analysis.records.disclosure import programs
+
+    monkeypatch.setattr(programs, "POOL", 2)
+    a, b = ("t", 0, "a"), ("t", 0, "b")
+    at_most_ten = [relations.Relation("sum", ((a, 1.0), (b, 1.0)), relations.LE, 10.0)]
+    program = Program([a, b], {a: (1.0, 9.0), b: (1.0, 9.0)}, at_most_ten, {})
+    found = [
+        program.solve(objective, duals=False).x for objective in ({a: 1.0}, {a: -1.0}, {b: -1.0})
+    ]
+    assert program.found == 3 and len(program.points) == 2
+    # The third solution took the place of the first; the second is still kept.
+    assert list(program.points[0]) == list(found[2]) and list(program.points[1]) == list(found[1])
+    program.set_box({})
+    low, high = program.witnessed(a)
+    assert (low, high) == (min(found[1][0], found[2][0]), max(found[1][0], found[2][0]))

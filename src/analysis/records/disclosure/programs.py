@@ -15,7 +15,6 @@ cell not shown at its end this way still gets its own program.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -103,7 +102,9 @@ class Program:
         self.low = np.full(len(self.cells), math.inf)
         self.high = np.full(len(self.cells), -math.inf)
         self.bounds = (lows, highs)
-        self.points: deque[np.ndarray] = deque(maxlen=POOL)  # the latest optimal solutions
+        # The latest optimal solutions (at most POOL, the oldest overwritten), one per row.
+        self.points = np.empty((0, len(self.cells)))
+        self.found = 0  # solutions found so far
         self.feasible = False
         self.rows_at_most = at_most(starts, columns, coefficients, lower, upper)
         self.implied: tuple[np.ndarray, np.ndarray] | None = None  # of the current box
@@ -142,13 +143,22 @@ class Program:
         self.low[:] = math.inf
         self.high[:] = -math.inf
         self.implied = None
-        if self.points:
-            points = np.array(self.points)
+        if self.found:
+            points = self.points[: min(self.found, POOL)]
             lows, highs = self.bounds
             inside = (points >= lows - POINT_TOLERANCE) & (points <= highs + POINT_TOLERANCE)
             kept = points[inside.all(axis=1)]
             if len(kept):
                 self.low, self.high = kept.min(axis=0), kept.max(axis=0)
+
+    def _remember(self, x: np.ndarray) -> None:
+        """Keep the solution ``x`` for later boxes (over the oldest once POOL are kept)."""
+        if self.found < POOL and self.found == len(self.points):
+            grown = np.empty((min(POOL, max(16, 2 * len(self.points))), len(self.cells)))
+            grown[: self.found] = self.points
+            self.points = grown
+        self.points[self.found % POOL] = x
+        self.found += 1
 
     def solve(self, objective: Mapping[Cell, float], duals: bool = True) -> Solution:
         """Minimise ``sum(k * cell)``; remember the range of values every solution gives.
@@ -168,7 +178,7 @@ class Program:
         if status == codes.kOptimal:
             x = np.asarray(self.highs.getSolution().col_value)
             self.low, self.high = np.minimum(self.low, x), np.maximum(self.high, x)
-            self.points.append(x)
+            self._remember(x)
             self.feasible = True
             solution = Solution(OPTIMAL, self.highs.getObjectiveValue(), x, empty, empty)
             return self.with_duals(solution) if duals else solution
