@@ -26,7 +26,7 @@ from analysis.records.disclosure.suppression import Cell
 
 DUAL_TOLERANCE = 1e-9
 POINT_TOLERANCE = 1e-9  # how far outside a new box a remembered solution may lie (bounds)
-POOL = 4096  # solutions remembered for later boxes (the latest)
+POOL = 1024  # solutions remembered for later boxes (the latest; 8 bytes a cell each)
 PROOF_TOLERANCE = 1e-9  # a solution this close to a propagated bound attains it
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 
