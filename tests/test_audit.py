@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from analysis import cli
 from analysis.records import disclosure, ppr, reading, release
-from analysis.records.disclosure import audit, relations
+from analysis.records.disclosure import audit, cell_choice, relations
+from analysis.records.disclosure.programs import Program
+from analysis.records.disclosure.propagation import implied_bounds
 from analysis.records.ppr import protection
 from tests.records_strategy import read, record_sets
 from tests.test_ppr import random_entries
@@ -253,3 +255,88 @@ def test_audit_command_on_a_ppr_run(tmp_path, capsys):
     # A stricter width than the run's is checked too, and may fail, never crash.
     assert cli.main(["audit", str(out), "--width", "40"]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_solutions_found_in_one_box_witness_another_only_when_they_lie_in_it():
+    a, b, total = ("t", 0, "a"), ("t", 0, "b"), ("t", 0, "T")
+    sums = [relations.Relation("sum", ((a, 1.0), (b, 1.0), (total, -1.0)), relations.EQ)]
+    box = {a: (1.0, 10.0), b: (1.0, 10.0), total: (2.0, 20.0)}
+    program = Program([a, b, total], box, sums, {})
+    assert program.solve({a: 1.0}, duals=False).value == pytest.approx(1.0)
+    assert program.solve({a: -1.0}, duals=False).value == pytest.approx(-10.0)
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    # A wider box keeps both solutions as witnesses; a box neither lies in keeps none.
+    program.set_box({b: (1.0, 12.0)})
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    program.set_box({a: (2.0, 9.0)})
+    assert program.witnessed(a) == (math.inf, -math.inf)
+    assert program.solve({a: 1.0}, duals=False).value == pytest.approx(2.0)
+    program.set_box({a: (1.0, 10.0)})
+    assert program.witnessed(a) == pytest.approx((1.0, 10.0))
+    # Duals only when asked for, or added after the solve.
+    solution = program.solve({a: 1.0}, duals=False)
+    assert len(solution.row_dual) == 0 and len(solution.col_dual) == 0
+    solution = program.with_duals(solution)
+    assert len(solution.row_dual) == 1 and len(solution.col_dual) == 3
+
+
+def test_a_bound_the_rows_imply_and_a_solution_attains_needs_no_program_of_its_own():
+    # A year of four quarters, every cell from 1 to 10: no quarter exceeds 10 - 3 = 7 and the
+    # year is at least 4, whatever the values; a solution at 7 shows that 7 is the greatest.
+    quarters = [("t", q, "n") for q in range(4)]
+    year = ("t", 4, "n")
+    terms = tuple((q, 1.0) for q in quarters) + ((year, -1.0),)
+    sums = [relations.Relation("sum", terms, relations.EQ)]
+    box = {cell: (1.0, 10.0) for cell in (*quarters, year)}
+    program = Program([*quarters, year], box, sums, {})
+    low, high = implied_bounds(program.rows_at_most, *program.bounds)
+    assert list(high) == [7.0, 7.0, 7.0, 7.0, 10.0] and list(low) == [1.0, 1.0, 1.0, 1.0, 4.0]
+    assert program.proven_end(quarters[0], -1.0) is None  # nothing solved yet
+    program.solve({quarters[0]: -1.0}, duals=False)
+    assert program.proven_end(quarters[0], -1.0) == 7.0
+    assert program.proven_end(quarters[0], 1.0) is None  # no solution at 1 yet
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_sets(max_people=6, max_entries=18), st.sampled_from([5, 11]))
+def test_bands_proven_by_propagation_equal_the_programs_optimum(drawn, threshold):
+    entries, closures = read(*drawn)
+    tables = ppr.count(entries, closures, PERIODS)
+    layouts = {name: ppr.TABLES[name][1] for name in tables}
+    values = {
+        cell: int(tables[cell[0]][cell[2]].iat[cell[1]])
+        for cell in relations.cells_of(tables, layouts)
+    }
+    intruder = cell_choice.Intruder(values, ppr.relations_of(tables, PERIODS), threshold)
+    for cell, (low, high) in intruder.band.items():
+        least = intruder.program.solve({cell: 1.0}, duals=False).value
+        greatest = -intruder.program.solve({cell: -1.0}, duals=False).value
+        assert least == pytest.approx(low, abs=1e-6) and greatest == pytest.approx(high, abs=1e-6)
+
+
+def test_a_program_whose_rows_its_box_implies_has_no_rows_and_proves_its_box():
+    alone = ("t", 0, "a")
+    at_least_zero = [relations.Relation("non_negative", ((alone, -1.0),), relations.LE)]
+    program = Program([alone], {alone: (1.0, 10.0)}, at_least_zero, {})
+    assert program.rows == [] and len(program.rows_at_most.rhs) == 0
+    program.solve({alone: 1.0}, duals=False)
+    assert program.proven_end(alone, 1.0) == 1.0 and program.proven_end(alone, -1.0) is None
+
+
+def test_only_the_latest_solutions_are_kept(monkeypatch):
+    from analysis.records.disclosure import programs
+
+    monkeypatch.setattr(programs, "POOL", 2)
+    a, b = ("t", 0, "a"), ("t", 0, "b")
+    at_most_ten = [relations.Relation("sum", ((a, 1.0), (b, 1.0)), relations.LE, 10.0)]
+    program = Program([a, b], {a: (1.0, 9.0), b: (1.0, 9.0)}, at_most_ten, {})
+    found = [
+        program.solve(objective, duals=False).x for objective in ({a: 1.0}, {a: -1.0}, {b: -1.0})
+    ]
+    assert program.found == 3 and len(program.points) == 2
+    # The third solution took the place of the first; the second is still kept.
+    assert list(program.points[0]) == list(found[2]) and list(program.points[1]) == list(found[1])
+    program.set_box({})
+    low, high = program.witnessed(a)
+    assert (low, high) == (min(found[1][0], found[2][0]), max(found[1][0], found[2][0]))

@@ -29,7 +29,8 @@ their mark's are reported (``Result.narrowed``).
 
 For speed, a few programs first push all small cells of a component to their ends at once
 (``Program.stretch``); only a cell no such solution has shown at both ends of its mark gets
-its own two programs.
+its own two programs, and a band's end needs none when a solution attains the bound that
+propagating the marks through the relations implies (``Program.proven_end``).
 
 :func:`harden` is the audit-and-add loop that makes suppression pass its own audit.
 
@@ -90,14 +91,14 @@ class _Auditor:
         new = [c for c in cells if c not in self.bands]
         if new:
             self.pattern.stretch({c: box[c] for c in new if box[c][1] < self.threshold})
-        for cell in new:
-            seen = self.pattern.witnessed(cell)
-            ends = []
-            for sign, end, found in ((1.0, box[cell][0], seen[0]), (-1.0, box[cell][1], seen[1])):
-                ends.append(
+        ends: dict[Cell, list[float]] = {cell: [] for cell in new}
+        for sign, side in ((1.0, 0), (-1.0, 1)):  # all least values first, then all greatest
+            for cell in new:
+                end, found = box[cell][side], self.pattern.witnessed(cell)[side]
+                ends[cell].append(
                     end if sign * (found - end) <= TOLERANCE else self.pattern.end(cell, sign)
                 )
-            self.bands[cell] = (ends[0], ends[1])
+        self.bands.update((cell, (low, high)) for cell, (low, high) in ends.items())
         return {c: self.bands[c] for c in cells}
 
     def enough(self, cell: Cell, mark: tuple[float, float], low: float, high: float) -> bool:
@@ -114,8 +115,17 @@ class _Auditor:
         band = self.bands_of([cell])[cell]
         return low <= band[0] + TOLERANCE and high >= band[1] - TOLERANCE
 
-    def check(self, shown: Mapping[Cell, int | str], cells: Iterable[Cell] | None = None):
-        """Return findings (for ``cells``, default every hidden one) and binding relations."""
+    def check(
+        self,
+        shown: Mapping[Cell, int | str],
+        cells: Iterable[Cell] | None = None,
+        binding_wanted: bool = True,
+    ):
+        """Return findings (for ``cells``, default every hidden one) and binding relations.
+
+        Without ``binding_wanted`` (an audit that adds no cell) no binding relations are
+        sought, and an interval's end a solution already proves needs no program.
+        """
         values, box = bounds(shown, self.threshold)
         system = LinearPrograms(values, box, self.relations)
         targets = list(box) if cells is None else [c for c in cells if c in box]
@@ -125,7 +135,7 @@ class _Auditor:
             low, high = system.witnessed(cell)
             protected = self.enough(cell, box[cell], low, high)
             if not protected:
-                low, high, binding[cell] = system.interval(cell)
+                low, high, binding[cell] = system.interval(cell, binding_wanted)
                 protected = self.enough(cell, box[cell], low, high)
             band = self.bands.get(cell, (low, high))
             findings.append(Finding(cell, str(shown[cell]), low, high, band, protected))
@@ -153,7 +163,7 @@ def audit(
         else:
             pattern[cell] = 0 if int(value) == 0 else max(int(value), threshold)
     auditor = _Auditor(pattern, relations, threshold, width)
-    findings, _, small, contradictions = auditor.check(shown)
+    findings, _, small, contradictions = auditor.check(shown, binding_wanted=False)
     return Result(threshold, auditor.width, tuple(findings), small, contradictions)
 
 

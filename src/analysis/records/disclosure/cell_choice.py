@@ -114,21 +114,20 @@ class Intruder:
     def _bands(self) -> dict[Cell, tuple[float, float]]:
         """Return each small cell's band: its interval when every non-zero cell is hidden."""
         self.program.stretch({c: self.mark[c] for c in self.small})
-        bands = {}
-        for cell in self.small:
-            low, high = self.program.witnessed(cell)
-            ends = []
-            for sign, end, seen in (
-                (1.0, self.mark[cell][0], low),
-                (-1.0, self.mark[cell][1], high),
-            ):
-                if abs(seen - end) <= EPSILON:
-                    ends.append(end)
+        ends: dict[Cell, list[float]] = {cell: [] for cell in self.small}
+        for sign, end in ((1.0, 0), (-1.0, 1)):
+            for cell in self.small:
+                target = self.mark[cell][end]
+                if abs(self.program.witnessed(cell)[end] - target) <= EPSILON:
+                    ends[cell].append(target)
                     continue
-                solution = self.program.solve({cell: sign})
-                ends.append(sign * solution.value if solution.status == OPTIMAL else end)
-            bands[cell] = (ends[0], ends[1])
-        return bands
+                proven = self.program.proven_end(cell, sign)
+                if proven is not None:
+                    ends[cell].append(proven)
+                    continue
+                solution = self.program.solve({cell: sign}, duals=False)
+                ends[cell].append(sign * solution.value if solution.status == OPTIMAL else target)
+        return {cell: (low, high) for cell, (low, high) in ends.items()}
 
     def box(self, hidden: Iterable[Cell]) -> dict[Cell, tuple[float, float]]:
         """Return every cell's bounds when ``hidden`` (and every small cell) is hidden."""
@@ -147,23 +146,29 @@ class Intruder:
         self.program.set_box(box)
         self.program.stretch(self.band)
         out = []
-        for cell in self.small:
-            low, high = self.program.witnessed(cell)
-            for sign, end, seen in (
-                (1.0, self.band[cell][0], low),
-                (-1.0, self.band[cell][1], high),
-            ):
-                if sign * (seen - end) <= EPSILON:
+        # All least values first, then all greatest: each solution found may already show
+        # later cells at their ends (the solutions of a program are remembered).
+        for sign, end in ((1.0, 0), (-1.0, 1)):
+            for cell in self.small:
+                target = self.band[cell][end]
+                if self._reached(cell, sign, target):
                     continue
-                solution = self.program.solve({cell: sign})
+                solution = self.program.solve({cell: sign}, duals=False)
                 if solution.status == UNBOUNDED or (
-                    solution.status == OPTIMAL and solution.value <= sign * end + EPSILON
+                    solution.status == OPTIMAL and solution.value <= sign * target + EPSILON
                 ):
                     continue
-                out.append(self._cut(solution, box, sign * end))
+                if solution.status == OPTIMAL:
+                    solution = self.program.with_duals(solution)
+                out.append(self._cut(solution, box, sign * target))
                 if first:
                     return out
         return out
+
+    def _reached(self, cell: Cell, sign: float, target: float) -> bool:
+        """Return True when a solution found so far has ``cell`` at ``target`` or beyond."""
+        low, high = self.program.witnessed(cell)
+        return sign * ((low if sign > 0 else high) - target) <= EPSILON
 
     def _cut(self, solution: Solution, box, target: float) -> tuple[dict, float]:
         """Return the cut the duals of a failed program give (see the module's docstring)."""
@@ -203,6 +208,9 @@ class Master:
         self.highs.setOptionValue("mip_max_nodes", int(nodes))
         self.highs.setOptionValue("mip_rel_gap", 0.0)
         self.highs.setOptionValue("mip_abs_gap", 1e-9)
+        # The feasibility-jump heuristic costs most of a small master's time and finds
+        # nothing the root's own search does not: the optimum and its proof are unchanged.
+        self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", False)
         n = len(self.candidates)
         if n:
             self.highs.addVars(n, np.zeros(n), np.ones(n))

@@ -72,8 +72,9 @@ class Layout:
         """Return the position of the Total row (the last row so labelled), or None."""
         if self.label_column is None:
             return None
-        where = np.flatnonzero(table[self.label_column].astype(str).to_numpy() == self.total_label)
-        return int(where[-1]) if len(where) else None
+        labels = table[self.label_column].tolist()
+        where = [row for row, label in enumerate(labels) if str(label) == self.total_label]
+        return where[-1] if where else None
 
 
 def small_mark(threshold: int = DEFAULT_THRESHOLD) -> str:

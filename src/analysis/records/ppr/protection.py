@@ -33,6 +33,17 @@ def _priority(tables: Mapping[str, pd.DataFrame]) -> dict[disclosure.Cell, int]:
     return out
 
 
+def _entries(frames: Mapping[str, pd.DataFrame], cells) -> dict[disclosure.Cell, object]:
+    """Return the entry of each cell (table, row, column) of ``frames``, each column read once."""
+    columns: dict[tuple[str, str], list] = {}
+    out = {}
+    for name, row, column in cells:
+        if (name, column) not in columns:
+            columns[(name, column)] = frames[name][column].tolist()
+        out[(name, row, column)] = columns[(name, column)][row]
+    return out
+
+
 def hardened_masks(
     tables: Mapping[str, pd.DataFrame],
     masks: Mapping[str, pd.DataFrame],
@@ -44,8 +55,8 @@ def hardened_masks(
     """Return the masks with the cells :func:`audit.harden` adds, and the final audit."""
     layouts = {name: TABLES[name][1] for name in tables}
     cells = relations.cells_of(tables, layouts)
-    values = {cell: int(tables[cell[0]][cell[2]].iat[cell[1]]) for cell in cells}
-    hidden = {cell for cell in cells if masks[cell[0]][cell[2]].iat[cell[1]]}
+    values = {cell: int(value) for cell, value in _entries(tables, cells).items()}
+    hidden = {cell for cell, value in _entries(masks, cells).items() if value}
     found, result = audit.harden(
         values,
         hidden,
@@ -75,8 +86,8 @@ def chosen_masks(
     """Return the masks of the cells :func:`cell_choice.choose` hides, and the choice."""
     layouts = {name: TABLES[name][1] for name in tables}
     cells = relations.cells_of(tables, layouts)
-    values = {cell: int(tables[cell[0]][cell[2]].iat[cell[1]]) for cell in cells}
-    hidden = {cell for cell in cells if masks[cell[0]][cell[2]].iat[cell[1]]}
+    values = {cell: int(value) for cell, value in _entries(tables, cells).items()}
+    hidden = {cell for cell, value in _entries(masks, cells).items() if value}
     choice = cell_choice.choose(
         values,
         hidden,
