@@ -449,6 +449,7 @@ def suppression_run(folder: Path, out: Path, source: Path | None, *extra: str) -
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source / "src")
+    shutil.rmtree(out, ignore_errors=True)  # older code may not know a newer output's files
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
