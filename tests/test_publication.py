@@ -96,8 +96,12 @@ def test_a_passed_audit_leaves_the_output_publishable(sparse, tmp_path, capsys):
     assert summary["disclosure"]["audit"]["protected"] is True
     assert summary["not_for_publication"] is False
     assert summary["notice"] == release.SYNTHETIC_NOTICE
+    # A table published at a coarser grain also says why, and nothing more.
+    coarser = {ppr.TABLES[n][0]: note for n, note in ppr.grains.notes(summary).items()}
     for table in out.glob("*.csv"):
-        assert notices_of(table) == {release.SYNTHETIC_NOTICE}, table.name
+        note = f"; {coarser[table.name]}" if table.name in coarser else ""
+        assert notices_of(table) == {release.SYNTHETIC_NOTICE + note}, table.name
+        assert "NOT FOR PUBLICATION" not in note
 
 
 def test_a_blank_title_is_the_default_and_spaces_are_collapsed():
