@@ -11,21 +11,21 @@ marks. The grains, finest first, are declared here and nowhere else (:data:`LADD
 - victims by age band, by broad age band (``under 18``, ``18-34``, ``35-54``,
   ``55 and over``), by minor or adult.
 
-The first pass is a prediction: where the other marks alone already pin a lone small count of
-a row sum (possible when relations between marks leave it one value, which no hiding could
-widen), protection hides no partner for it, and a table may then be published one grain
-coarser than its protected finer grain strictly needed: it errs towards the coarser table.
-
 A table is **mostly hidden** when more than half (:data:`MOSTLY_HIDDEN`) of its count cells
 outside the Total row are hidden. The choice is made in two passes, both deterministic: first
 each ladder starts at its finest table that is not mostly hidden by what protection hides in
 it before any choice (:func:`least_hidden`: its small counts, 1 to threshold - 1, and one more
 cell of each row sum holding exactly one of them, which would otherwise give it back); then
-the tables are protected, and while a published table
-of a ladder is mostly hidden after protection and a coarser grain exists, that ladder moves one
-grain coarser and every table is protected again. Without suppression every table stays at
-its finest grain. The record (``summary.json``: ``grains``) names the decision for each ladder,
-never a count of the grain not published.
+the tables are protected, and while a published table of a ladder is mostly hidden after
+protection and a coarser grain exists, that ladder moves one grain coarser and every table is
+protected again. Without suppression every table stays at its finest grain. The record
+(``summary.json``: ``grains``) names the decision for each ladder, never a count of the grain
+not published.
+
+The first pass is a prediction: where the other marks alone already pin a lone small count of
+a row sum (possible when relations between marks leave it one value, which no hiding could
+widen), protection hides no partner for it, and a table may then be published one grain
+coarser than its protected finer grain strictly needed: it errs towards the coarser table.
 """
 
 from __future__ import annotations
