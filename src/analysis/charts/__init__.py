@@ -5,7 +5,7 @@ it (a title that states the finding, a description for screen readers, the sourc
 status of its figures, and the numbers it plots). ``save`` writes byte-identical PNG and SVG
 files with Title and Description metadata and the data as CSV; ``show`` displays the numbers
 and the picture in a notebook. A chart with nothing to draw (every value hidden) is a
-*sentence* (``sentence``: a Chart without a figure, its title saying why): ``show`` displays
+*sentence* (``compose`` with no figure: a Chart whose title says why): ``show`` displays
 it as text, and it is saved and exported as its numbers (CSV) and sidecar only.
 
 When ``$ANALYSIS_CHART_DIR`` is set (``python -m analysis report`` sets it for every notebook it
@@ -24,7 +24,7 @@ chart). The kit imports nothing from the flows above it (``published``, ``record
 
 from __future__ import annotations
 
-from analysis.charts.composition import Chart, compose, finish, sentence, source_text
+from analysis.charts.composition import Chart, compose, finish, source_text
 from analysis.charts.discovery import draws_from_catalog, plotting_functions
 from analysis.charts.export import (
     CHART_DIR_ENV,
@@ -78,7 +78,6 @@ __all__ = [
     "plotting_functions",
     "render",
     "save",
-    "sentence",
     "show",
     "sidecar",
     "source_text",

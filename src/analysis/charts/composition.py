@@ -81,7 +81,7 @@ def finish(
 
 
 def compose(
-    fig: Figure,
+    fig: Figure | None,
     *,
     slug: str,
     title: str,
@@ -91,26 +91,15 @@ def compose(
     statuses: tuple[str, ...],
     line: str,
 ) -> Chart:
-    """Add the title and the given source line to ``fig``; return a :class:`Chart`."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=7, color=GREY, wrap=True)
-    fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
+    """Add the title and the given source line to ``fig``; return a :class:`Chart`.
+
+    With ``fig`` None the chart is a sentence: nothing to draw, ``title`` is what a reader
+    gets instead.
+    """
+    if fig is not None:
+        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=7, color=GREY, wrap=True)
+        fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     return Chart(
         slug, title, description, fig, data.reset_index(drop=True), sources, statuses, line
-    )
-
-
-def sentence(
-    *,
-    slug: str,
-    title: str,
-    description: str,
-    data: pd.DataFrame,
-    sources: tuple[str, ...],
-    statuses: tuple[str, ...],
-    line: str,
-) -> Chart:
-    """Return a chart with nothing to draw: ``title`` is the sentence a reader gets instead."""
-    return Chart(
-        slug, title, description, None, data.reset_index(drop=True), sources, statuses, line
     )

@@ -47,16 +47,6 @@ def finish_record_chart(
     notices = release.notices
     if notices:
         data = data.assign(**{ppr.NOTICE_COLUMN: "; ".join(notices)})
-    if fig is None:
-        return charts.sentence(
-            slug=slug,
-            title=title,
-            description=description,
-            data=data,
-            sources=(),
-            statuses=statuses,
-            line=release.chart_source_line(),
-        )
     return charts.compose(
         fig,
         slug=slug,
